@@ -1,0 +1,15 @@
+export {
+  authenticateApiKey,
+  type Authentication,
+  type Caller,
+  createAgency,
+  createApiKey,
+  defaultTimeZone,
+  findAgencyByName,
+  getAgency,
+  type IssuedApiKey,
+  type NewAgency,
+  revokeApiKey,
+} from "./app/agencies.ts";
+export { type Agency, agencyErrors } from "./domain/agency.ts";
+export { type KeyKind, type KeyMode, parseApiKey } from "./domain/api-key.ts";

@@ -1,0 +1,27 @@
+export {
+  type AccountBalances,
+  expirePendingTransfers,
+  expiryVoidId,
+  getAccount,
+  getBalances,
+  listAccounts,
+  listAccountsMax,
+  type NewAccount,
+  openAccount,
+  recordTransfer,
+  type TransferOutcome,
+  transfer,
+  type VerifyReport,
+  type Violation,
+  verifyLedger,
+} from "./app/ledger.ts";
+export {
+  type Account,
+  amountCentsMax,
+  type Balances,
+  ledgerErrors,
+  type Side,
+  type Transfer,
+  type TransferKind,
+  type TransferRequest,
+} from "./domain/ledger.ts";

@@ -1,0 +1,42 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import type { Database } from "./database.ts";
+import { migrate } from "./migrate.ts";
+import { openPglite } from "./pglite.ts";
+import { openPostgres } from "./postgres.ts";
+
+/**
+ * A fresh, migrated database for one test file: a new database on the PostgreSQL server named by
+ * DATABASE_URL (dropped again on close), or an in-memory PGlite when DATABASE_URL is unset.
+ */
+export async function openTestDatabase(options: { poolSize?: number } = {}): Promise<Database> {
+  const serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) {
+    const db = await openPglite(undefined);
+    await migrate(db);
+    return db;
+  }
+  const name = `remit_test_${randomBytes(6).toString("hex")}`;
+  await adminQuery(serverUrl, `CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const db = openPostgres({ connectionString: url.toString(), poolSize: options.poolSize ?? 10 });
+  await migrate(db);
+  return {
+    ...db,
+    async close() {
+      await db.close();
+      await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
+  };
+}
+
+async function adminQuery(serverUrl: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
