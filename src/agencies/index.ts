@@ -1,6 +1,6 @@
 export {
-  authenticateApiKey,
   type Authentication,
+  authenticateApiKey,
   type Caller,
   createAgency,
   createApiKey,

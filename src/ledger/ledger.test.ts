@@ -96,7 +96,12 @@ describe("ledger", () => {
   test("an expired pending transfer cannot be posted, and the expiry job voids it exactly once", async () => {
     const { agencyId, cash, revenue } = await agencyWithAccounts();
     const expiresAt = new Date(now.getTime() + 60_000);
-    await transfer(db, agencyId, { id: "auth", kind: "pending", debitAccountId: cash, creditAccountId: revenue, amountCents: 900, expiresAt }, now);
+    await transfer(
+      db,
+      agencyId,
+      { id: "auth", kind: "pending", debitAccountId: cash, creditAccountId: revenue, amountCents: 900, expiresAt },
+      now,
+    );
     const later = new Date(expiresAt.getTime() + 1);
     await assert.rejects(
       transfer(db, agencyId, { id: "capture", kind: "post_pending", pendingId: "auth" }, later),
@@ -113,7 +118,12 @@ describe("ledger", () => {
     const ours = await agencyWithAccounts();
     const theirs = await agencyWithAccounts();
     await assert.rejects(
-      transfer(db, ours.agencyId, { id: "x", kind: "posted", debitAccountId: ours.cash, creditAccountId: theirs.revenue, amountCents: 1 }, now),
+      transfer(
+        db,
+        ours.agencyId,
+        { id: "x", kind: "posted", debitAccountId: ours.cash, creditAccountId: theirs.revenue, amountCents: 1 },
+        now,
+      ),
       rejectsWith("account_not_found"),
     );
     await assert.rejects(getBalances(db, ours.agencyId, theirs.cash), rejectsWith("account_not_found"));
@@ -123,7 +133,12 @@ describe("ledger", () => {
     const { agencyId, cash, revenue } = await agencyWithAccounts();
     for (const amountCents of [0, -1, 1.5, Number.MAX_SAFE_INTEGER]) {
       await assert.rejects(
-        transfer(db, agencyId, { id: `bad-${amountCents}`, kind: "posted", debitAccountId: cash, creditAccountId: revenue, amountCents }, now),
+        transfer(
+          db,
+          agencyId,
+          { id: `bad-${amountCents}`, kind: "posted", debitAccountId: cash, creditAccountId: revenue, amountCents },
+          now,
+        ),
         rejectsWith("invalid_transfer"),
       );
     }

@@ -30,7 +30,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 export function parseRoles(text: string): Role[] {
-  const roles = text.split(",").map((r) => r.trim()).filter(Boolean);
+  const roles = text
+    .split(",")
+    .map((r) => r.trim())
+    .filter(Boolean);
   for (const role of roles) {
     if (!allRoles.includes(role as Role)) {
       throw new Error(`Unknown role "${role}": choose from ${allRoles.join(", ")}`);

@@ -9,7 +9,7 @@ export type Logger = pino.Logger;
  * has that shape (times are ISO strings, amounts below $10M are shorter), so every such run is
  * masked, whatever field or message it hides in.
  */
-const longNumber = /(?<![\dA-Za-z])\d(?:[ -]?\d){8,18}(?![\dA-Za-z])/g;
+const longNumber = /(?<![\dA-Za-z.])\d(?:[ -]?\d){8,18}(?![\dA-Za-z])/g;
 
 export function maskSensitiveText(text: string): string {
   return text.replace(longNumber, "[redacted number]");

@@ -40,10 +40,7 @@ export interface IssuedApiKey {
   readonly secret: string;
 }
 
-export async function createApiKey(
-  sql: Sql,
-  input: { agencyId: string; kind?: KeyKind; mode?: KeyMode },
-): Promise<IssuedApiKey> {
+export async function createApiKey(sql: Sql, input: { agencyId: string; kind?: KeyKind; mode?: KeyMode }): Promise<IssuedApiKey> {
   await getAgency(sql, input.agencyId);
   const kind = input.kind ?? "secret";
   const mode = input.mode ?? "test";

@@ -46,7 +46,11 @@ export function validateOrigin(text: string): string {
   }
   const bare = text.replace(/\/$/, "");
   if ((url.protocol !== "https:" && url.protocol !== "http:") || url.origin !== bare) {
-    throw agencyError("invalid_origin", `"${text}" is not an origin: give scheme, host and port only, such as https://pay.example.gov`, "origin");
+    throw agencyError(
+      "invalid_origin",
+      `"${text}" is not an origin: give scheme, host and port only, such as https://pay.example.gov`,
+      "origin",
+    );
   }
   return url.origin;
 }

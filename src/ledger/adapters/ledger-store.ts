@@ -55,18 +55,16 @@ export async function insertAccountOnce(sql: Sql, a: Omit<Account, "createdAt">)
     [a.agencyId, a.id, a.fund, a.code, a.name, a.normalSide],
   );
   if (inserted) return toAccount(inserted);
-  const [existing] = await sql.query<AccountRow>(
-    "SELECT * FROM ledger_accounts WHERE agency_id = $1 AND fund = $2 AND code = $3",
-    [a.agencyId, a.fund, a.code],
-  );
+  const [existing] = await sql.query<AccountRow>("SELECT * FROM ledger_accounts WHERE agency_id = $1 AND fund = $2 AND code = $3", [
+    a.agencyId,
+    a.fund,
+    a.code,
+  ]);
   return toAccount(existing as AccountRow);
 }
 
 export async function findAccount(sql: Sql, agencyId: string, accountId: string): Promise<Account | undefined> {
-  const [row] = await sql.query<AccountRow>("SELECT * FROM ledger_accounts WHERE agency_id = $1 AND id = $2", [
-    agencyId,
-    accountId,
-  ]);
+  const [row] = await sql.query<AccountRow>("SELECT * FROM ledger_accounts WHERE agency_id = $1 AND id = $2", [agencyId, accountId]);
   return row && toAccount(row);
 }
 
@@ -99,11 +97,7 @@ export async function findResolution(sql: Sql, agencyId: string, pendingId: stri
  * Inserts the transfer and its entries. Returns undefined, writing nothing, when a transfer with
  * this id already exists (a retry, or a concurrent request that committed first).
  */
-export async function insertTransfer(
-  sql: Sql,
-  t: Omit<Transfer, "createdAt">,
-  entries: readonly Entry[],
-): Promise<Transfer | undefined> {
+export async function insertTransfer(sql: Sql, t: Omit<Transfer, "createdAt">, entries: readonly Entry[]): Promise<Transfer | undefined> {
   const [row] = await sql.query<TransferRow>(
     `INSERT INTO ledger_transfers
        (agency_id, id, kind, debit_account_id, credit_account_id, amount_cents, pending_id, expires_at, description)

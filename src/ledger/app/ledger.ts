@@ -9,6 +9,7 @@ import {
   ledgerError,
   matchesRequest,
   postedBalanceCents,
+  requestedExpiry,
   type Side,
   type Transfer,
   type TransferRequest,
@@ -81,12 +82,7 @@ export interface TransferOutcome {
  * together with the payment and its outbox rows. Safe to retry with the same id.
  * `now` decides whether a pending transfer has expired.
  */
-export async function recordTransfer(
-  tx: Sql,
-  agencyId: string,
-  request: TransferRequest,
-  now: Date,
-): Promise<TransferOutcome> {
+export async function recordTransfer(tx: Sql, agencyId: string, request: TransferRequest, now: Date): Promise<TransferOutcome> {
   validateTransferRequest(request);
   const existing = await store.findTransfer(tx, agencyId, request.id);
   if (existing) return replay(existing, request);
@@ -96,7 +92,11 @@ export async function recordTransfer(
   if (request.kind === "post_pending" || request.kind === "void_pending") {
     pending = await lockUnresolvedPending(tx, agencyId, request.pendingId);
     if (request.kind === "post_pending" && pending.expiresAt && pending.expiresAt <= now) {
-      throw ledgerError("pending_transfer_expired", `Pending transfer ${pending.id} expired at ${pending.expiresAt.toISOString()}`, "pending_id");
+      throw ledgerError(
+        "pending_transfer_expired",
+        `Pending transfer ${pending.id} expired at ${pending.expiresAt.toISOString()}`,
+        "pending_id",
+      );
     }
     const amountCents = request.kind === "post_pending" ? (request.amountCents ?? pending.amountCents) : pending.amountCents;
     if (amountCents > pending.amountCents) {
@@ -126,22 +126,20 @@ export async function recordTransfer(
       creditAccountId: request.creditAccountId,
       amountCents: request.amountCents,
       pendingId: null,
-      expiresAt: request.expiresAt ?? null,
+      expiresAt: requestedExpiry(request),
       description: request.description ?? "",
     };
   }
 
-  const inserted = await store
-    .insertTransfer(tx, transfer, entriesOf({ ...transfer, createdAt: now }, pending))
-    .catch((error: unknown) => {
-      // The foreign keys check both accounts belong to this agency; say which one is missing.
-      if ((error as { code?: string }).code !== "23503") throw error;
-      throw ledgerError(
-        "account_not_found",
-        `No ledger account ${transfer.debitAccountId} or ${transfer.creditAccountId} in this agency`,
-        "debit_account_id",
-      );
-    });
+  const inserted = await store.insertTransfer(tx, transfer, entriesOf({ ...transfer, createdAt: now }, pending)).catch((error: unknown) => {
+    // The foreign keys check both accounts belong to this agency; say which one is missing.
+    if ((error as { code?: string }).code !== "23503") throw error;
+    throw ledgerError(
+      "account_not_found",
+      `No ledger account ${transfer.debitAccountId} or ${transfer.creditAccountId} in this agency`,
+      "debit_account_id",
+    );
+  });
   if (inserted) return { transfer: inserted, replayed: false };
   // A concurrent request with the same id committed between our read and our insert.
   const winner = await store.findTransfer(tx, agencyId, request.id);
@@ -163,7 +161,7 @@ function replay(existing: Transfer, request: TransferRequest): TransferOutcome {
 /** Locks the pending transfer's row, so that of two concurrent resolutions one waits and then sees the other. */
 async function lockUnresolvedPending(tx: Sql, agencyId: string, pendingId: string): Promise<Transfer> {
   const pending = await store.findTransfer(tx, agencyId, pendingId, true);
-  if (!pending || pending.kind !== "pending") {
+  if (pending?.kind !== "pending") {
     throw ledgerError("pending_transfer_not_found", `No pending transfer ${pendingId}`, "pending_id");
   }
   const resolution = await store.findResolution(tx, agencyId, pendingId);

@@ -17,18 +17,22 @@ export interface Account {
 
 export type TransferKind = "posted" | "pending" | "post_pending" | "void_pending";
 
+interface TransferBetweenAccounts {
+  readonly id: string;
+  readonly debitAccountId: string;
+  readonly creditAccountId: string;
+  readonly amountCents: number;
+  readonly description?: string;
+}
+
 /** What a caller asks for. The id is the caller's, and the same id always means the same transfer. */
 export type TransferRequest =
-  | {
-      readonly id: string;
-      readonly kind: "posted" | "pending";
-      readonly debitAccountId: string;
-      readonly creditAccountId: string;
-      readonly amountCents: number;
-      /** Pending transfers only: after this instant the reservation lapses and is voided. */
+  | (TransferBetweenAccounts & { readonly kind: "posted" })
+  | (TransferBetweenAccounts & {
+      readonly kind: "pending";
+      /** After this instant the reservation lapses and the worker voids it. */
       readonly expiresAt?: Date;
-      readonly description?: string;
-    }
+    })
   | {
       readonly id: string;
       readonly kind: "post_pending";
@@ -117,9 +121,6 @@ export function validateTransferRequest(request: TransferRequest): void {
     if (request.debitAccountId === request.creditAccountId) {
       throw ledgerError("invalid_transfer", "A transfer needs two different accounts", "credit_account_id");
     }
-    if (request.kind === "posted" && request.expiresAt !== undefined) {
-      throw ledgerError("invalid_transfer", "Only a pending transfer can expire", "expires_at");
-    }
   } else if (request.kind === "post_pending" && request.amountCents !== undefined) {
     checkAmount(request.amountCents);
   }
@@ -155,8 +156,12 @@ export function entriesOf(transfer: Transfer, pending?: Transfer): Entry[] {
 }
 
 function requirePending(pending: Transfer | undefined): Transfer {
-  if (!pending || pending.kind !== "pending") throw new Error("a post or void needs the pending transfer it resolves");
+  if (pending?.kind !== "pending") throw new Error("a post or void needs the pending transfer it resolves");
   return pending;
+}
+
+export function requestedExpiry(request: TransferRequest): Date | null {
+  return request.kind === "pending" ? (request.expiresAt ?? null) : null;
 }
 
 /**
@@ -172,12 +177,11 @@ export function matchesRequest(transfer: Transfer, request: TransferRequest): bo
         transfer.debitAccountId === request.debitAccountId &&
         transfer.creditAccountId === request.creditAccountId &&
         transfer.amountCents === request.amountCents &&
-        (transfer.expiresAt?.getTime() ?? null) === (request.expiresAt?.getTime() ?? null)
+        transfer.expiresAt?.getTime() === requestedExpiry(request)?.getTime()
       );
     case "post_pending":
       return (
-        transfer.pendingId === request.pendingId &&
-        (request.amountCents === undefined || transfer.amountCents === request.amountCents)
+        transfer.pendingId === request.pendingId && (request.amountCents === undefined || transfer.amountCents === request.amountCents)
       );
     case "void_pending":
       return transfer.pendingId === request.pendingId;

@@ -28,10 +28,7 @@ export async function migrate(db: Database, dir = migrationsDir): Promise<Migrat
     const checksum = createHash("sha256").update(sql).digest("hex");
     const done = await db.transaction(async (tx) => {
       await tx.query("SELECT pg_advisory_xact_lock(7346001)");
-      const [row] = await tx.query<{ checksum: string }>(
-        "SELECT checksum FROM schema_migrations WHERE version = $1",
-        [file],
-      );
+      const [row] = await tx.query<{ checksum: string }>("SELECT checksum FROM schema_migrations WHERE version = $1", [file]);
       if (row) {
         if (row.checksum !== checksum) {
           throw new Error(`Migration ${file} was changed after it was applied; add a new migration instead`);

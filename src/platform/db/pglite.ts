@@ -17,8 +17,7 @@ import {
  */
 export async function openPglite(dataDir: string | undefined): Promise<Database> {
   const db = await PGlite.create(dataDir ?? "memory://", { parsers: { 20: parseInt8 } });
-  const query = async <Row>(text: string, params?: readonly unknown[]) =>
-    (await db.query<Row>(text, params as unknown[])).rows;
+  const query = async <Row>(text: string, params?: readonly unknown[]) => (await db.query<Row>(text, params as unknown[])).rows;
 
   return {
     kind: "pglite",
@@ -30,8 +29,7 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
           return await db.transaction(async (t) => {
             await t.exec(beginStatement(opts.isolation ?? "read committed").replace("BEGIN", "SET TRANSACTION"));
             return work({
-              query: async <Row>(text: string, params?: readonly unknown[]) =>
-                (await t.query<Row>(text, params as unknown[])).rows,
+              query: async <Row>(text: string, params?: readonly unknown[]) => (await t.query<Row>(text, params as unknown[])).rows,
             });
           });
         } catch (error) {

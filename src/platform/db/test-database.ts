@@ -16,19 +16,25 @@ export async function openTestDatabase(options: { poolSize?: number } = {}): Pro
     await migrate(db);
     return db;
   }
-  const name = `remit_test_${randomBytes(6).toString("hex")}`;
-  await adminQuery(serverUrl, `CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const db = openPostgres({ connectionString: url.toString(), poolSize: options.poolSize ?? 10 });
+  const scratch = await createScratchDatabase(serverUrl);
+  const db = openPostgres({ connectionString: scratch.url, poolSize: options.poolSize ?? 10 });
   await migrate(db);
   return {
     ...db,
     async close() {
       await db.close();
-      await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await scratch.drop();
     },
   };
+}
+
+/** An empty database on the server of `serverUrl`, for a test or a benchmark run, and a way to drop it. */
+export async function createScratchDatabase(serverUrl: string, prefix = "remit_test"): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${randomBytes(6).toString("hex")}`;
+  await adminQuery(serverUrl, `CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
 async function adminQuery(serverUrl: string, sql: string): Promise<void> {

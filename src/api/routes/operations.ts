@@ -1,0 +1,38 @@
+import { Type } from "typebox";
+import { type Database, type HttpServer, type Metrics, platformError } from "../../platform/index.ts";
+import { ProblemSchema } from "../schemas.ts";
+
+/** Liveness, readiness, metrics and the OpenAPI document: unauthenticated, for operators. */
+export function operationsRoutes(app: HttpServer, deps: { db: Database; metrics: Metrics; isDraining: () => boolean }): void {
+  const tags = ["operations"];
+  app.get(
+    "/healthz",
+    { schema: { tags, summary: "Liveness: the process answers", response: { 200: Type.Object({ status: Type.Literal("ok") }) } } },
+    async () => ({
+      status: "ok" as const,
+    }),
+  );
+
+  app.get(
+    "/readyz",
+    {
+      schema: {
+        tags,
+        summary: "Readiness: the database answers and the process is not shutting down",
+        response: { 200: Type.Object({ status: Type.Literal("ready") }), 503: ProblemSchema },
+      },
+    },
+    async () => {
+      if (deps.isDraining()) throw platformError("service_unavailable", "Shutting down");
+      if (!(await deps.db.ping())) throw platformError("service_unavailable", "The database does not answer");
+      return { status: "ready" as const };
+    },
+  );
+
+  app.get("/metrics", { schema: { tags, summary: "Prometheus metrics", hide: true } }, async (_request, reply) => {
+    reply.type(deps.metrics.registry.contentType);
+    return deps.metrics.registry.metrics();
+  });
+
+  app.get("/openapi.json", { schema: { tags, summary: "This OpenAPI 3.1 document", hide: true } }, async () => app.swagger());
+}

@@ -1,0 +1,37 @@
+import { Type } from "typebox";
+import { agencyErrors } from "../agencies/index.ts";
+import { ledgerErrors } from "../ledger/index.ts";
+import { type ErrorCatalog, platformErrors } from "../platform/index.ts";
+
+/** Every error catalog the API can answer with; docs/errors.md and the OpenAPI document list them all. */
+export const errorCatalogs: Readonly<Record<string, ErrorCatalog>> = {
+  platform: platformErrors,
+  agencies: agencyErrors,
+  ledger: ledgerErrors,
+};
+
+export const errorCodes = Object.values(errorCatalogs).flatMap((catalog) => Object.keys(catalog));
+
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.String(),
+    code: Type.Unsafe<string>({ type: "string", enum: errorCodes, description: "Stable error code: see docs/errors.md" }),
+    param: Type.Optional(Type.String()),
+    request_id: Type.String(),
+  },
+  { description: "RFC 9457 problem details, sent as application/problem+json" },
+);
+
+export const problemResponses = {
+  400: ProblemSchema,
+  401: ProblemSchema,
+  404: ProblemSchema,
+};
+
+export const ListQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 10 })),
+  starting_after: Type.Optional(Type.String({ maxLength: 64 })),
+});

@@ -1,0 +1,43 @@
+import swagger from "@fastify/swagger";
+import { createHttpServer, type Database, type HttpServer, type Logger, type Metrics } from "../platform/index.ts";
+import { requireApiKey } from "./auth.ts";
+import { agencyRoutes } from "./routes/agency.ts";
+import { ledgerRoutes } from "./routes/ledger.ts";
+import { operationsRoutes } from "./routes/operations.ts";
+
+export interface ApiDeps {
+  readonly db: Database;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly version: string;
+  /** True once shutdown has begun: readiness fails so load balancers stop sending traffic. */
+  readonly isDraining?: () => boolean;
+}
+
+/** The Collections API listener: operations endpoints and the authenticated `/v1` routes. */
+export async function buildApiServer(deps: ApiDeps): Promise<HttpServer> {
+  const app = createHttpServer({ name: "api", logger: deps.logger, metrics: deps.metrics });
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "Remit Collections API",
+        version: deps.version,
+        description: "Card and ACH payments for government agencies, posted live to their systems of record.",
+        license: { name: "Apache-2.0", identifier: "Apache-2.0" },
+      },
+      servers: [{ url: "http://localhost:8080" }],
+      components: {
+        securitySchemes: { apiKey: { type: "http", scheme: "bearer", description: "A secret key: rk_test_… or rk_live_…" } },
+      },
+    },
+  });
+
+  operationsRoutes(app, { db: deps.db, metrics: deps.metrics, isDraining: deps.isDraining ?? (() => false) });
+  await app.register(async (v1) => {
+    requireApiKey(v1, deps.db, "secret");
+    agencyRoutes(v1, deps);
+    ledgerRoutes(v1, deps);
+  });
+  return app;
+}

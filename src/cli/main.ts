@@ -1,0 +1,207 @@
+import { parseArgs } from "node:util";
+import packageJson from "../../package.json" with { type: "json" };
+import { callControlSocket, isAdminCommand, runAdminCommand } from "../admin/index.ts";
+import { openHubDatabase, startHub } from "../hub/index.ts";
+import {
+  allRoles,
+  type Config,
+  controlSocketPath,
+  createLogger,
+  isFolderLock,
+  loadConfig,
+  lockDataFolder,
+  parseRoles,
+  RemitError,
+} from "../platform/index.ts";
+
+export const version: string = packageJson.version;
+
+const usage = `remit ${version}: the government payments hub
+
+Usage: remit <command> [options]
+
+Commands:
+  start [--role api,vault,worker] [--demo]
+                         run the hub (all roles in one process by default)
+  migrate                apply database migrations
+  agency create --name <name> [--time-zone <tz>] [--origin <url>]…
+                         create an agency
+  key create --agency <id> [--live] [--publishable]
+                         issue an API key (its secret is shown once)
+  ledger verify          recompute every balance and invariant; exit 1 on a violation
+  demo                   print the demo agency with a fresh test key
+
+Options:
+  --json                 print JSON instead of text
+  -h, --help             show this help
+  -v, --version          show the version
+
+Environment: DATABASE_URL (PostgreSQL; unset = embedded PGlite in REMIT_DATA_DIR, default ./data),
+PORT (8080), VAULT_PORT (8081), HOST (127.0.0.1), LOG_LEVEL (info).
+`;
+
+class UsageError extends Error {}
+
+/** Runs the CLI and returns the process exit code: 0 done, 1 failed, 2 wrong usage. */
+export async function main(argv: readonly string[], out = process.stdout, err = process.stderr): Promise<number> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    err.write(`${(error as Error).message}\n\n${usage}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.version) {
+    out.write(`${version}\n`);
+    return 0;
+  }
+  const [command, sub] = positionals;
+  if (values.help || !command) {
+    out.write(usage);
+    return values.help ? 0 : 2;
+  }
+  const print = (json: unknown, text: string) => out.write(values.json ? `${JSON.stringify(json, null, 2)}\n` : `${text}\n`);
+
+  try {
+    const config = loadConfig();
+    switch (command) {
+      case "start":
+        return await start(config, values.role ?? allRoles.join(","), values.demo ?? false);
+      case "migrate": {
+        const report = (await run(config, "migrate", {})) as { applied: string[]; alreadyApplied: number };
+        print(report, report.applied.length ? `applied ${report.applied.join(", ")}` : `up to date (${report.alreadyApplied} migrations)`);
+        return 0;
+      }
+      case "agency": {
+        expectSub(command, sub, "create");
+        if (!values.name) throw new UsageError("agency create needs --name");
+        const agency = (await run(config, "agency.create", {
+          name: values.name,
+          timeZone: values["time-zone"],
+          origins: values.origin,
+        })) as { id: string; name: string };
+        print(agency, `created agency ${agency.id} (${agency.name})`);
+        return 0;
+      }
+      case "key": {
+        expectSub(command, sub, "create");
+        if (!values.agency) throw new UsageError("key create needs --agency <id>");
+        const key = (await run(config, "key.create", { agencyId: values.agency, live: values.live, publishable: values.publishable })) as {
+          id: string;
+          secret: string;
+        };
+        print(key, `${key.secret}\n(key ${key.id}; this is the only time the secret is shown)`);
+        return 0;
+      }
+      case "ledger": {
+        expectSub(command, sub, "verify");
+        const report = (await run(config, "ledger.verify", {})) as {
+          ok: boolean;
+          counts: { accounts: number; transfers: number; entries: number };
+          checks: Array<{ code: string; description: string; violations: number }>;
+          violations: Array<{ code: string; agencyId: string; ref: string; detail: string }>;
+        };
+        const lines = [
+          `${report.counts.accounts} accounts, ${report.counts.transfers} transfers, ${report.counts.entries} entries`,
+          ...report.checks.map(
+            (c) => `${c.violations === 0 ? "ok  " : "FAIL"} ${c.description}${c.violations ? ` (${c.violations})` : ""}`,
+          ),
+          ...report.violations.map((v) => `  ${v.code}: agency ${v.agencyId} ${v.ref} ${v.detail}`),
+          report.ok ? "ledger verified" : "LEDGER VIOLATIONS FOUND",
+        ];
+        print(report, lines.join("\n"));
+        return report.ok ? 0 : 1;
+      }
+      case "demo": {
+        const demo = (await run(config, "demo", {})) as { api_key: string; publishable_key: string; agency_id: string };
+        print(demo, `agency ${demo.agency_id}\nAPI key ${demo.api_key}\npublishable key ${demo.publishable_key}`);
+        return 0;
+      }
+      default:
+        throw new UsageError(`Unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      err.write(`${error.message}\n\n${usage}`);
+      return 2;
+    }
+    const code = error instanceof RemitError ? error.code : (error as { code?: string }).code;
+    err.write(`error${code ? ` (${code})` : ""}: ${(error as Error).message}\n`);
+    return 1;
+  }
+}
+
+function parse(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      json: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+      version: { type: "boolean", short: "v" },
+      role: { type: "string" },
+      demo: { type: "boolean" },
+      name: { type: "string" },
+      "time-zone": { type: "string" },
+      origin: { type: "string", multiple: true },
+      agency: { type: "string" },
+      live: { type: "boolean" },
+      publishable: { type: "boolean" },
+    },
+  });
+}
+
+function expectSub(command: string, sub: string | undefined, expected: string): void {
+  if (sub !== expected) throw new UsageError(`Did you mean "remit ${command} ${expected}"?`);
+}
+
+/**
+ * Runs an admin command where the database is: on PostgreSQL directly; on the embedded
+ * database, through the running hub when one holds the folder, else by opening it here.
+ */
+async function run(config: Config, name: string, args: Record<string, unknown>): Promise<unknown> {
+  if (!isAdminCommand(name)) throw new Error(`no admin command ${name}`);
+  const deadline = Date.now() + 30_000;
+  while (!config.databaseUrl) {
+    const lock = await lockDataFolder(config.dataDir, "command");
+    if (isFolderLock(lock)) {
+      await lock.release();
+      break;
+    }
+    if (lock.owner === "hub") return callControlSocket(controlSocketPath(config.dataDir), name, args);
+    // Another command holds the folder for a moment; wait for it.
+    if (Date.now() > deadline) throw new Error(`The data folder ${config.dataDir} is held by process ${lock.pid}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const { db, release } = await openHubDatabase(config, "command");
+  try {
+    return await runAdminCommand(db, name, args);
+  } finally {
+    await db.close();
+    await release();
+  }
+}
+
+async function start(config: Config, roleList: string, demo: boolean): Promise<number> {
+  const logger = createLogger({ level: config.logLevel });
+  const hub = await startHub({ config, roles: parseRoles(roleList), logger, version, demo });
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      logger.info({ signal }, "shutting down: draining requests");
+      const force = setTimeout(() => {
+        logger.error("shutdown took too long; exiting");
+        process.exit(1);
+      }, config.shutdownGraceMs);
+      force.unref();
+      hub.close().then(resolve, (error) => {
+        logger.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      });
+    };
+    process.once("SIGTERM", stop);
+    process.once("SIGINT", stop);
+  });
+  logger.info("stopped");
+  return 0;
+}

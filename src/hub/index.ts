@@ -1,0 +1,1 @@
+export { embeddedDatabaseDir, type Hub, type HubOptions, openHubDatabase, startHub } from "./hub.ts";

@@ -1,0 +1,1 @@
+export { buildVaultServer } from "./server.ts";
