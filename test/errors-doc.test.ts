@@ -5,7 +5,10 @@ import { errorCatalogs } from "../src/api/index.ts";
 
 const page = await readFile(new URL("../docs/errors.md", import.meta.url), "utf8");
 const documented = new Map(
-  [...page.matchAll(/^\| `([a-z_]+)` \| (\d{3}) \| (yes|no) \|/gm)].map((m) => [m[1], { status: Number(m[2]), retryable: m[3] === "yes" }]),
+  [...page.matchAll(/^\| `([a-z_]+)` \| (\d{3}) \| (yes|no) \|/gm)].map((m) => [
+    String(m[1]),
+    { status: Number(m[2]), retryable: m[3] === "yes" },
+  ]),
 );
 
 test("every error code is documented in docs/errors.md with its status and retryability", () => {

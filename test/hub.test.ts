@@ -26,7 +26,10 @@ describe("the hub", () => {
       const demo = await runCli(["demo", "--json"], env);
       assert.equal(demo.code, 0, demo.stderr);
       const { api_key: key, agency_id: agencyId } = JSON.parse(demo.stdout);
-      const agency = await (await fetch(`${hub.apiUrl}/v1/agency`, { headers: { authorization: `Bearer ${key}` } })).json();
+      const agency = (await (await fetch(`${hub.apiUrl}/v1/agency`, { headers: { authorization: `Bearer ${key}` } })).json()) as {
+        id: string;
+        name: string;
+      };
       assert.equal(agency.id, agencyId);
       assert.equal(agency.name, "Demo County");
 

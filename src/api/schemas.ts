@@ -1,13 +1,21 @@
 import { Type } from "typebox";
+import { accountsErrors } from "../accounts/index.ts";
 import { agencyErrors } from "../agencies/index.ts";
+import { counterErrors } from "../counter/index.ts";
 import { ledgerErrors } from "../ledger/index.ts";
+import { outboxErrors } from "../outbox/index.ts";
 import { type ErrorCatalog, platformErrors } from "../platform/index.ts";
+import { postingErrors } from "../posting/index.ts";
 
 /** Every error catalog the API can answer with; docs/errors.md and the OpenAPI document list them all. */
 export const errorCatalogs: Readonly<Record<string, ErrorCatalog>> = {
   platform: platformErrors,
   agencies: agencyErrors,
   ledger: ledgerErrors,
+  accounts: accountsErrors,
+  posting: postingErrors,
+  outbox: outboxErrors,
+  counter: counterErrors,
 };
 
 export const errorCodes = Object.values(errorCatalogs).flatMap((catalog) => Object.keys(catalog));
@@ -18,7 +26,7 @@ export const ProblemSchema = Type.Object(
     title: Type.String(),
     status: Type.Integer(),
     detail: Type.String(),
-    code: Type.Unsafe<string>({ type: "string", enum: errorCodes, description: "Stable error code: see docs/errors.md" }),
+    code: StringEnum(errorCodes, { description: "Stable error code: see docs/errors.md" }),
     param: Type.Optional(Type.String()),
     request_id: Type.String(),
   },
@@ -35,3 +43,8 @@ export const ListQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 10 })),
   starting_after: Type.Optional(Type.String({ maxLength: 64 })),
 });
+
+/** A string that is one of `values`, as an OpenAPI enum, typed as their union. */
+export function StringEnum<const T extends string>(values: readonly T[], options: { description?: string } = {}) {
+  return Type.Unsafe<T>({ type: "string", enum: [...values], ...options });
+}

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { createConnectorRegistry } from "../accounts/index.ts";
 import { createAgency, createApiKey, revokeApiKey } from "../agencies/index.ts";
 import { openAccount } from "../ledger/index.ts";
 import { createLogger, createMetrics, type Database, type HttpServer, openTestDatabase } from "../platform/index.ts";
@@ -18,6 +19,7 @@ before(async () => {
     logger: createLogger({ destination: (line) => logLines.push(line) }),
     metrics: createMetrics(),
     version: "0.0.0-test",
+    registry: createConnectorRegistry(),
     isDraining: () => draining,
   });
 });
@@ -138,7 +140,7 @@ describe("agency-scoped routes", () => {
     const theirs = await agencyWithKey("Theirs County");
     const account = await openAccount(db, theirs.agency.id, { fund: "general", code: "cash", name: "Cash", normalSide: "debit" });
     const res = await app.inject({ url: `/v1/ledger/accounts/${account.id}`, headers: ours.auth });
-    assert.deepEqual([res.statusCode, res.json().code], [404, "account_not_found"]);
+    assert.deepEqual([res.statusCode, res.json().code], [404, "ledger_account_not_found"]);
     const own = await app.inject({ url: `/v1/ledger/accounts/${account.id}`, headers: theirs.auth });
     assert.equal(own.statusCode, 200);
     assert.deepEqual(own.json().balances, {

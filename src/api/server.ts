@@ -1,7 +1,12 @@
 import swagger from "@fastify/swagger";
+import type { ConnectorRegistry } from "../accounts/index.ts";
 import { createHttpServer, type Database, type HttpServer, type Logger, type Metrics } from "../platform/index.ts";
 import { requireApiKey } from "./auth.ts";
+import { requireIdempotencyKey } from "./idempotency.ts";
+import { accountRoutes } from "./routes/accounts.ts";
 import { agencyRoutes } from "./routes/agency.ts";
+import { counterPaymentRoutes } from "./routes/counter-payments.ts";
+import { deadLetterRoutes } from "./routes/dead-letters.ts";
 import { ledgerRoutes } from "./routes/ledger.ts";
 import { operationsRoutes } from "./routes/operations.ts";
 
@@ -10,6 +15,9 @@ export interface ApiDeps {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly version: string;
+  /** Connectors to the agencies' systems of record, shared with the worker so limits hold across both. */
+  readonly registry: ConnectorRegistry;
+  readonly clock?: () => Date;
   /** True once shutdown has begun: readiness fails so load balancers stop sending traffic. */
   readonly isDraining?: () => boolean;
 }
@@ -34,10 +42,15 @@ export async function buildApiServer(deps: ApiDeps): Promise<HttpServer> {
   });
 
   operationsRoutes(app, { db: deps.db, metrics: deps.metrics, isDraining: deps.isDraining ?? (() => false) });
+  const routeDeps = { ...deps, clock: deps.clock ?? (() => new Date()) };
   await app.register(async (v1) => {
     requireApiKey(v1, deps.db, "secret");
-    agencyRoutes(v1, deps);
-    ledgerRoutes(v1, deps);
+    requireIdempotencyKey(v1, deps.db);
+    agencyRoutes(v1, routeDeps);
+    ledgerRoutes(v1, routeDeps);
+    accountRoutes(v1, routeDeps);
+    counterPaymentRoutes(v1, routeDeps);
+    deadLetterRoutes(v1, routeDeps);
   });
   return app;
 }

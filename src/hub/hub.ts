@@ -1,6 +1,9 @@
 import { join } from "node:path";
+import { createConnectorRegistry } from "../accounts/index.ts";
 import { ensureDemoAgency, serveControlSocket } from "../admin/index.ts";
-import { buildApiServer } from "../api/index.ts";
+import { buildApiServer, purgeIdempotencyKeys } from "../api/index.ts";
+import { expirePendingTransfers } from "../ledger/index.ts";
+import { dispatchDue } from "../outbox/index.ts";
 import {
   type Config,
   controlSocketPath,
@@ -15,8 +18,9 @@ import {
   openPostgres,
   type Role,
 } from "../platform/index.ts";
+import { postingHandlers } from "../posting/index.ts";
 import { buildVaultServer } from "../vault/index.ts";
-import { defaultJobs, startWorker, type Worker } from "../worker/index.ts";
+import { type Job, startWorker, type Worker } from "../worker/index.ts";
 
 export interface HubOptions {
   readonly config: Config;
@@ -59,6 +63,16 @@ export async function openHubDatabase(config: Config, owner: "hub" | "command"):
   }
 }
 
+/** The background jobs of the worker role. */
+export function workerJobs(db: Database, registry: ReturnType<typeof createConnectorRegistry>, logger: Logger): Job[] {
+  const handlers = postingHandlers(db, registry);
+  return [
+    { name: "outbox.dispatch", run: (now) => dispatchDue(db, handlers, now, logger) },
+    { name: "ledger.expire_pending", run: (now) => expirePendingTransfers(db, now, 100) },
+    { name: "api.purge_idempotency_keys", run: (now) => purgeIdempotencyKeys(db, now) },
+  ];
+}
+
 /** Starts the roles asked for in this process: the embedded default runs all three. */
 export async function startHub(options: HubOptions): Promise<Hub> {
   const { config, roles, logger } = options;
@@ -67,10 +81,13 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const servers: HttpServer[] = [];
   let worker: Worker | undefined;
   let control: { close(): Promise<void> } | undefined;
+  let unlisten: (() => Promise<void>) | undefined;
+  const registry = createConnectorRegistry();
 
   const close = async () => {
     draining = true;
     await Promise.all(servers.map((s) => s.close()));
+    await unlisten?.();
     await worker?.stop();
     await control?.close();
     await db.close();
@@ -82,7 +99,14 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     let apiUrl: string | undefined;
     let vaultUrl: string | undefined;
     if (roles.includes("api")) {
-      const api = await buildApiServer({ db, logger, metrics: createMetrics(), version: options.version, isDraining: () => draining });
+      const api = await buildApiServer({
+        db,
+        logger,
+        metrics: createMetrics(),
+        version: options.version,
+        registry,
+        isDraining: () => draining,
+      });
       servers.push(api);
       apiUrl = await api.listen({ port: config.port, host: config.host });
     }
@@ -92,7 +116,10 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       vaultUrl = await vault.listen({ port: config.vaultPort, host: config.host });
     }
     if (roles.includes("worker")) {
-      worker = startWorker({ db, logger: logger.child({ role: "worker" }), jobs: defaultJobs, pollMs: config.workerPollMs });
+      const workerLogger = logger.child({ role: "worker" });
+      worker = startWorker({ logger: workerLogger, jobs: workerJobs(db, registry, workerLogger), pollMs: config.workerPollMs });
+      const running = worker;
+      unlisten = await db.listen("remit_outbox", () => running.wake());
     }
     if (!config.databaseUrl) control = await serveControlSocket(controlSocketPath(config.dataDir), db, logger);
     logger.info({ roles, apiUrl, vaultUrl, database: db.kind }, "remit is running");

@@ -124,9 +124,9 @@ describe("ledger", () => {
         { id: "x", kind: "posted", debitAccountId: ours.cash, creditAccountId: theirs.revenue, amountCents: 1 },
         now,
       ),
-      rejectsWith("account_not_found"),
+      rejectsWith("ledger_account_not_found"),
     );
-    await assert.rejects(getBalances(db, ours.agencyId, theirs.cash), rejectsWith("account_not_found"));
+    await assert.rejects(getBalances(db, ours.agencyId, theirs.cash), rejectsWith("ledger_account_not_found"));
   });
 
   test("invalid amounts are refused before anything is written", async () => {

@@ -42,6 +42,9 @@ export const platformErrors = {
   invalid_api_key: { status: 401, title: "The API key is not valid", retryable: false },
   api_key_revoked: { status: 401, title: "The API key was revoked", retryable: false },
   wrong_key_kind: { status: 403, title: "This key cannot be used here", retryable: false },
+  idempotency_key_missing: { status: 400, title: "An Idempotency-Key header is required on POST", retryable: false },
+  idempotency_key_reused: { status: 422, title: "This Idempotency-Key was used with a different request", retryable: false },
+  idempotency_key_in_flight: { status: 409, title: "A request with this Idempotency-Key is still running", retryable: true },
   service_unavailable: { status: 503, title: "The service is not ready", retryable: true },
   internal_error: { status: 500, title: "Something went wrong on our side", retryable: true },
 } as const satisfies ErrorCatalog;

@@ -31,3 +31,4 @@ export {
 } from "./http.ts";
 export { base62, newId } from "./ids.ts";
 export { createLogger, type Logger, maskSensitiveText } from "./logger.ts";
+export { CircuitBreaker, type CircuitBreakerOptions, ConcurrencyLimit } from "./resilience.ts";

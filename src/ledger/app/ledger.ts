@@ -38,7 +38,7 @@ export async function openAccount(sql: Sql, agencyId: string, input: NewAccount)
 
 export async function getAccount(sql: Sql, agencyId: string, accountId: string): Promise<Account> {
   const account = await store.findAccount(sql, agencyId, accountId);
-  if (!account) throw ledgerError("account_not_found", `No ledger account ${accountId}`, "account_id");
+  if (!account) throw ledgerError("ledger_account_not_found", `No ledger account ${accountId}`, "account_id");
   return account;
 }
 
@@ -135,7 +135,7 @@ export async function recordTransfer(tx: Sql, agencyId: string, request: Transfe
     // The foreign keys check both accounts belong to this agency; say which one is missing.
     if ((error as { code?: string }).code !== "23503") throw error;
     throw ledgerError(
-      "account_not_found",
+      "ledger_account_not_found",
       `No ledger account ${transfer.debitAccountId} or ${transfer.creditAccountId} in this agency`,
       "debit_account_id",
     );

@@ -78,7 +78,7 @@ export interface Balances {
 }
 
 export const ledgerErrors = {
-  account_not_found: { status: 404, title: "No such ledger account", retryable: false },
+  ledger_account_not_found: { status: 404, title: "No such ledger account", retryable: false },
   account_exists_with_different_fields: {
     status: 409,
     title: "A ledger account with this fund and code already exists with other fields",

@@ -30,6 +30,12 @@ export interface Database extends Sql {
    * effects outside the database.
    */
   transaction<T>(work: (tx: Sql) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  /**
+   * Calls `onNotify` on each NOTIFY on `channel` (PostgreSQL LISTEN on a dedicated connection;
+   * PGlite's in-process equivalent). Notifications are hints that work may be waiting: they can
+   * be lost, so a listener must also poll. Resolves to a function that stops listening.
+   */
+  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   /** True when the database answers a trivial query. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

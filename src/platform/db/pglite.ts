@@ -38,6 +38,10 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
         }
       }
     },
+    async listen(channel, onNotify) {
+      const unlisten = await db.listen(channel, () => onNotify());
+      return () => unlisten();
+    },
     async ping() {
       try {
         await db.query("SELECT 1");

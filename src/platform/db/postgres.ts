@@ -58,6 +58,19 @@ export function openPostgres(options: PostgresOptions): Database {
         }
       }
     },
+    async listen(channel, onNotify) {
+      const client = await pool.connect();
+      // A broken listening connection only costs latency: the listener polls as well.
+      client.on("error", () => {});
+      client.on("notification", (message) => {
+        if (message.channel === channel) onNotify();
+      });
+      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      return async () => {
+        await client.query(`UNLISTEN ${pg.escapeIdentifier(channel)}`).catch(() => {});
+        client.release();
+      };
+    },
     async ping() {
       try {
         await pool.query("SELECT 1");

@@ -1,0 +1,53 @@
+import type { Sql } from "../../platform/index.ts";
+import { type LiveConnectorOptions, liveConnector } from "../adapters/live-connector.ts";
+import * as store from "../adapters/systems-store.ts";
+import { type AccountRef, accountsError, type SorBalance, type SystemConfig, type SystemOfRecordConnector } from "../domain/accounts.ts";
+
+export const configureSystem = store.upsertSystem;
+export const listSystems = store.listSystems;
+
+export async function getSystem(sql: Sql, agencyId: string, system: string): Promise<SystemConfig> {
+  const config = await store.findSystem(sql, agencyId, system);
+  if (!config) throw accountsError("unknown_system", `This agency has no system of record named "${system}"`, "system");
+  return config;
+}
+
+/**
+ * Connectors by agency and system, kept for the life of the process so each system's circuit
+ * breaker and call limit see every call made to it. A changed configuration gets a new connector.
+ */
+export interface ConnectorRegistry {
+  connectorFor(config: SystemConfig): SystemOfRecordConnector;
+}
+
+export function createConnectorRegistry(options: LiveConnectorOptions = {}): ConnectorRegistry {
+  const connectors = new Map<string, { fingerprint: string; connector: SystemOfRecordConnector }>();
+  return {
+    connectorFor(config) {
+      const key = `${config.agencyId}/${config.system}`;
+      const fingerprint = JSON.stringify(config);
+      const cached = connectors.get(key);
+      if (cached?.fingerprint === fingerprint) return cached.connector;
+      if (config.connector !== "live") throw new Error(`the ${config.connector} connector is not available yet for ${config.system}`);
+      const connector = liveConnector(config, options);
+      connectors.set(key, { fingerprint, connector });
+      return connector;
+    },
+  };
+}
+
+/** Reads an account's balance from its system of record; failures become typed errors for the API. */
+export async function readBalance(
+  sql: Sql,
+  registry: ConnectorRegistry,
+  agencyId: string,
+  account: AccountRef,
+  asOf: string,
+): Promise<SorBalance> {
+  const config = await getSystem(sql, agencyId, account.system);
+  const result = await registry.connectorFor(config).readBalance(account.ref, asOf);
+  if (result.ok) return result.value;
+  if (result.retryable) throw accountsError(result.code, result.detail);
+  if (result.code === "account_not_found") throw accountsError("account_not_found", `${config.name} has no account ${account.ref}`, "ref");
+  throw accountsError("sor_rejected", `${config.name} refused the balance read: ${result.detail}`);
+}

@@ -1,0 +1,115 @@
+import type { Sql } from "../../platform/index.ts";
+import type { OutboxMessage } from "../domain/outbox.ts";
+
+interface MessageRow {
+  agency_id: string;
+  id: string;
+  topic: string;
+  dedupe_key: string;
+  payload: unknown;
+  status: OutboxMessage["status"];
+  attempts: number;
+  available_at: Date;
+  last_error: string | null;
+  created_at: Date;
+  completed_at: Date | null;
+}
+
+const toMessage = (r: MessageRow): OutboxMessage => ({
+  agencyId: r.agency_id,
+  id: r.id,
+  topic: r.topic,
+  dedupeKey: r.dedupe_key,
+  payload: r.payload,
+  status: r.status,
+  attempts: r.attempts,
+  availableAt: r.available_at,
+  lastError: r.last_error,
+  createdAt: r.created_at,
+  completedAt: r.completed_at,
+});
+
+export async function insertMessage(
+  sql: Sql,
+  m: { agencyId: string; id: string; topic: string; dedupeKey: string; payload: unknown; availableAt: Date },
+): Promise<boolean> {
+  const rows = await sql.query(
+    `INSERT INTO outbox_messages (agency_id, id, topic, dedupe_key, payload, available_at, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $6)
+     ON CONFLICT (agency_id, dedupe_key) DO NOTHING RETURNING id`,
+    [m.agencyId, m.id, m.topic, m.dedupeKey, JSON.stringify(m.payload), m.availableAt],
+  );
+  return rows.length === 1;
+}
+
+/** Leases up to `limit` due messages; concurrent workers skip each other's rows. */
+export async function leaseDue(sql: Sql, now: Date, leaseMs: number, limit: number): Promise<OutboxMessage[]> {
+  const rows = await sql.query<MessageRow>(
+    `UPDATE outbox_messages m
+        SET leased_until = $1::timestamptz + make_interval(secs => $2::double precision / 1000), attempts = m.attempts + 1
+       FROM (SELECT agency_id, id FROM outbox_messages
+              WHERE status = 'pending' AND available_at <= $1 AND (leased_until IS NULL OR leased_until <= $1)
+              ORDER BY available_at
+              LIMIT $3
+              FOR UPDATE SKIP LOCKED) due
+      WHERE m.agency_id = due.agency_id AND m.id = due.id
+      RETURNING m.*`,
+    [now, leaseMs, limit],
+  );
+  return rows.map(toMessage);
+}
+
+export async function markDone(sql: Sql, m: OutboxMessage, now: Date): Promise<void> {
+  await sql.query(
+    `UPDATE outbox_messages SET status = 'done', completed_at = $3, leased_until = NULL, last_error = NULL
+      WHERE agency_id = $1 AND id = $2 AND status = 'pending'`,
+    [m.agencyId, m.id, now],
+  );
+}
+
+export async function markRetry(sql: Sql, m: OutboxMessage, availableAt: Date, error: string, refundAttempt: boolean): Promise<void> {
+  await sql.query(
+    `UPDATE outbox_messages SET available_at = $3, leased_until = NULL, last_error = $4,
+            attempts = attempts - CASE WHEN $5::boolean THEN 1 ELSE 0 END
+      WHERE agency_id = $1 AND id = $2 AND status = 'pending'`,
+    [m.agencyId, m.id, availableAt, error, refundAttempt],
+  );
+}
+
+export async function markDead(sql: Sql, m: OutboxMessage, now: Date, error: string): Promise<void> {
+  await sql.query(
+    `UPDATE outbox_messages SET status = 'dead', completed_at = $3, leased_until = NULL, last_error = $4
+      WHERE agency_id = $1 AND id = $2 AND status = 'pending'`,
+    [m.agencyId, m.id, now, error],
+  );
+}
+
+export async function findByDedupeKey(sql: Sql, agencyId: string, dedupeKey: string): Promise<OutboxMessage | undefined> {
+  const [row] = await sql.query<MessageRow>("SELECT * FROM outbox_messages WHERE agency_id = $1 AND dedupe_key = $2", [
+    agencyId,
+    dedupeKey,
+  ]);
+  return row && toMessage(row);
+}
+
+export async function listDead(sql: Sql, agencyId: string, limit: number): Promise<OutboxMessage[]> {
+  const rows = await sql.query<MessageRow>(
+    "SELECT * FROM outbox_messages WHERE agency_id = $1 AND status = 'dead' ORDER BY completed_at DESC LIMIT $2",
+    [agencyId, limit],
+  );
+  return rows.map(toMessage);
+}
+
+export async function reviveDead(sql: Sql, agencyId: string, id: string, now: Date): Promise<boolean> {
+  const rows = await sql.query(
+    `UPDATE outbox_messages SET status = 'pending', completed_at = NULL, attempts = 0, available_at = $3, last_error = NULL
+      WHERE agency_id = $1 AND id = $2 AND status = 'dead' RETURNING id`,
+    [agencyId, id, now],
+  );
+  return rows.length === 1;
+}
+
+export async function countByStatus(sql: Sql): Promise<Record<string, number>> {
+  const rows = await sql.query<{ status: string; n: number }>("SELECT status, count(*)::bigint AS n FROM outbox_messages GROUP BY status");
+  return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+}

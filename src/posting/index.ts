@@ -1,0 +1,10 @@
+export { getPosting, type PostingInput, postingHandlers, requestPosting, requestReversal, unpostedCents } from "./app/posting.ts";
+export {
+  type Posting,
+  type PostingStatus,
+  type PublicPostingStatus,
+  postingErrors,
+  postingTopics,
+  postingTransitions,
+  publicPostingStatus,
+} from "./domain/posting.ts";
