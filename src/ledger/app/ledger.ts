@@ -90,7 +90,11 @@ export async function recordTransfer(tx: Sql, agencyId: string, request: Transfe
   let transfer: Omit<Transfer, "createdAt">;
   let pending: Transfer | undefined;
   if (request.kind === "post_pending" || request.kind === "void_pending") {
-    pending = await lockUnresolvedPending(tx, agencyId, request.pendingId);
+    const locked = await lockPending(tx, agencyId, request.pendingId);
+    // A retry that waited on the lock while its first attempt committed: answer with that result.
+    if (locked.resolution?.id === request.id) return replay(locked.resolution, request);
+    refuseResolved(locked.resolution, request.pendingId);
+    pending = locked.pending;
     if (request.kind === "post_pending" && pending.expiresAt && pending.expiresAt <= now) {
       throw ledgerError(
         "pending_transfer_expired",
@@ -158,20 +162,25 @@ function replay(existing: Transfer, request: TransferRequest): TransferOutcome {
   return { transfer: existing, replayed: true };
 }
 
-/** Locks the pending transfer's row, so that of two concurrent resolutions one waits and then sees the other. */
-async function lockUnresolvedPending(tx: Sql, agencyId: string, pendingId: string): Promise<Transfer> {
+/**
+ * Locks the pending transfer's row, so that of two concurrent resolutions one waits and then
+ * sees the other, and returns it with its resolution if it has one.
+ */
+async function lockPending(tx: Sql, agencyId: string, pendingId: string): Promise<{ pending: Transfer; resolution: Transfer | undefined }> {
   const pending = await store.findTransfer(tx, agencyId, pendingId, true);
   if (pending?.kind !== "pending") {
     throw ledgerError("pending_transfer_not_found", `No pending transfer ${pendingId}`, "pending_id");
   }
-  const resolution = await store.findResolution(tx, agencyId, pendingId);
+  return { pending, resolution: await store.findResolution(tx, agencyId, pendingId) };
+}
+
+function refuseResolved(resolution: Transfer | undefined, pendingId: string): void {
   if (resolution?.kind === "post_pending") {
     throw ledgerError("pending_transfer_already_posted", `Pending transfer ${pendingId} was posted by ${resolution.id}`, "pending_id");
   }
   if (resolution) {
     throw ledgerError("pending_transfer_already_voided", `Pending transfer ${pendingId} was voided by ${resolution.id}`, "pending_id");
   }
-  return pending;
 }
 
 /** Records a transfer in a transaction of its own. */
@@ -189,15 +198,16 @@ export const expiryVoidId = (pendingId: string) => `${pendingId}:expired`;
 export async function expirePendingTransfers(db: Database, now: Date, limit = 100): Promise<number> {
   return db.transaction(async (tx) => {
     const lapsed = await store.claimExpiredPending(tx, now, limit);
+    let voided = 0;
     for (const pending of lapsed) {
-      await recordTransfer(
-        tx,
-        pending.agencyId,
-        { id: expiryVoidId(pending.id), kind: "void_pending", pendingId: pending.id, description: "expired" },
-        now,
-      );
+      const request = { id: expiryVoidId(pending.id), kind: "void_pending", pendingId: pending.id, description: "expired" } as const;
+      const locked = await lockPending(tx, pending.agencyId, pending.id);
+      // Resolved by its owner between the claim and the lock: nothing left to expire.
+      if (locked.resolution) continue;
+      await recordTransfer(tx, pending.agencyId, request, now);
+      voided++;
     }
-    return lapsed.length;
+    return voided;
   });
 }
 
