@@ -261,7 +261,9 @@ describe("ledger under concurrency", () => {
 
   for (const kind of ["post_pending", "void_pending"] as const) {
     const verb = kind === "post_pending" ? "post" : "void";
-    test(`${workers} workers retrying the same ${verb} of a pending transfer at once resolve it once and all get its result`, { skip }, async () => {
+    test(`${workers} workers retrying the same ${verb} of a pending transfer at once resolve it once and all get its result`, {
+      skip,
+    }, async () => {
       const { agencyId, clearing, others } = await agencyWithAccounts();
       const revenue = others[1] ?? "";
       await transfer(
