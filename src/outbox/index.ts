@@ -4,6 +4,7 @@ export {
   deadLettersMax,
   dispatchDue,
   enqueue,
+  expediteTopic,
   findMessage,
   listDeadLetters,
   type OutboxHandler,

@@ -115,10 +115,28 @@ describe("posting engine", () => {
   test("after its attempt budget a posting that keeps timing out is dead-lettered with its last error", async () => {
     const payment = await pay();
     sor.next = "down";
-    for (let i = 0; i < 12; i++) await dispatch(later(10 * 60_000));
+    for (let i = 0; i < 20; i++) await dispatch(later(10 * 60_000));
     const [letter] = await listDeadLetters(db, agencyId);
-    assert.match(letter?.lastError ?? "", /gave up after 12 attempts/);
+    assert.match(letter?.lastError ?? "", /gave up after 20 attempts/);
     assert.equal((await getPosting(db, agencyId, payment.id))?.status, "pending");
+  });
+
+  test("when a failing system answers again, the backlog is posted at once instead of after its backoff", async () => {
+    sor.next = "down";
+    const first = await pay();
+    const second = await pay(100);
+    await dispatch();
+    await dispatch(later(1_000));
+    sor.next = "ok";
+    // Only the first is due again; its success brings the second forward.
+    await db.query(
+      "UPDATE outbox_messages SET available_at = available_at + interval '1 hour' WHERE agency_id = $1 AND payload->>'paymentId' = $2",
+      [agencyId, second.id],
+    );
+    await dispatch(later(5_000));
+    await dispatch();
+    assert.equal((await getPosting(db, agencyId, first.id))?.status, "posted");
+    assert.equal((await getPosting(db, agencyId, second.id))?.status, "posted");
   });
 
   test("voiding a posted payment reverses it in the system of record", async () => {

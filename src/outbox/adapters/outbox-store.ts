@@ -113,3 +113,14 @@ export async function countByStatus(sql: Sql): Promise<Record<string, number>> {
   const rows = await sql.query<{ status: string; n: number }>("SELECT status, count(*)::bigint AS n FROM outbox_messages GROUP BY status");
   return Object.fromEntries(rows.map((r) => [r.status, r.n]));
 }
+
+/** Makes an agency's waiting messages of a topic due now: the receiver is back, so the backlog need not sit out its backoff. */
+export async function expedite(sql: Sql, agencyId: string, topic: string, now: Date): Promise<number> {
+  const rows = await sql.query(
+    `UPDATE outbox_messages SET available_at = $3
+      WHERE agency_id = $1 AND topic = $2 AND status = 'pending' AND available_at > $3 AND leased_until IS NULL
+      RETURNING id`,
+    [agencyId, topic, now],
+  );
+  return rows.length;
+}

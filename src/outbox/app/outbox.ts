@@ -72,6 +72,7 @@ export async function dispatchDue(
 }
 
 export const findMessage = store.findByDedupeKey;
+export const expediteTopic = store.expedite;
 
 export const deadLettersMax = 100;
 

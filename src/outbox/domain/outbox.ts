@@ -31,7 +31,8 @@ export interface RetryPolicy {
   readonly maxDelayMs: number;
 }
 
-export const defaultRetryPolicy: RetryPolicy = { attemptsMax: 12, baseDelayMs: 500, maxDelayMs: 5 * 60_000 };
+/** About 80 minutes of retries in all, enough to ride out a system of record's maintenance window. */
+export const defaultRetryPolicy: RetryPolicy = { attemptsMax: 20, baseDelayMs: 500, maxDelayMs: 5 * 60_000 };
 
 /**
  * Delay before the next attempt after `attempts` failed ones: exponential, capped, with "equal

@@ -1,5 +1,5 @@
 import { type ConnectorRegistry, getSystem } from "../../accounts/index.ts";
-import { enqueue, findMessage, type OutboxHandler } from "../../outbox/index.ts";
+import { enqueue, expediteTopic, findMessage, type OutboxHandler } from "../../outbox/index.ts";
 import type { Database, Sql } from "../../platform/index.ts";
 import * as store from "../adapters/posting-store.ts";
 import { nextPostingStatus, type Posting, postDedupeKey, postingError, postingTopics, reverseDedupeKey } from "../domain/posting.ts";
@@ -97,6 +97,8 @@ export function postingHandlers(db: Database, registry: ConnectorRegistry): Reco
         const moved = await store.movePosting(db, message.agencyId, paymentId, posting.status, "posted", fields);
         // A reversal was asked while the post was in flight: keep its receipt; the reversal follows.
         if (!moved) await store.movePosting(db, message.agencyId, paymentId, "reversal_pending", "reversal_pending", fields);
+        // This one had been failing and now went through: the system is back, so post the backlog now.
+        if (message.attempts > 1) await expediteTopic(db, message.agencyId, postingTopics.post, now);
         return { status: "done" };
       }
       if (result.retryable) {
