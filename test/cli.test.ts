@@ -89,6 +89,33 @@ describe("remit CLI", () => {
     assert.ok(Array.isArray(a.accounts));
   });
 
+  test("pni quote prints the worked examples of the rules to the cent", async () => {
+    const cases = [
+      { args: ["--rules", "TX", "--amount", "250000", "--tax-year", "2025", "--as-of", "2026-02-15"], total: 267_500 },
+      { args: ["--rules", "TX", "--amount", "250000", "--tax-year", "2025", "--as-of", "2026-08-10"], total: 357_000, fees: 59_500 },
+      {
+        args: ["--rules", "CA", "--amount", "300000", "--tax-year", "2025", "--installment", "1", "--as-of", "2025-12-11"],
+        total: 330_000,
+      },
+      {
+        args: ["--rules", "IL-COOK", "--amount", "300000", "--tax-year", "2022", "--installment", "1", "--as-of", "2023-06-15"],
+        total: 313_500,
+      },
+    ];
+    for (const c of cases) {
+      const result = await runCli(["pni", "quote", ...c.args, "--json"], env);
+      assert.equal(result.code, 0, result.stderr);
+      const quote = json(result.stdout);
+      assert.equal(quote.total, c.total, c.args.join(" "));
+      const { tax, penalty, interest, fees, discount } = quote.components;
+      assert.equal(tax + penalty + interest + fees - discount, quote.total);
+      if (c.fees !== undefined) assert.equal(fees, c.fees);
+    }
+    const bad = await runCli(["pni", "quote", "--rules", "NV", "--amount", "1", "--tax-year", "2025", "--as-of", "2026-01-01"], env);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /unknown_rule_set/);
+  });
+
   test("ledger verify exits 0 on a sound ledger", async () => {
     const result = await runCli(["ledger", "verify", "--json"], env);
     assert.equal(result.code, 0, result.stderr);

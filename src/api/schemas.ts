@@ -6,6 +6,7 @@ import { ledgerErrors } from "../ledger/index.ts";
 import { outboxErrors } from "../outbox/index.ts";
 import { type ErrorCatalog, platformErrors } from "../platform/index.ts";
 import { postingErrors } from "../posting/index.ts";
+import { rulesErrors } from "../rules/index.ts";
 
 /** Every error catalog the API can answer with; docs/errors.md and the OpenAPI document list them all. */
 export const errorCatalogs: Readonly<Record<string, ErrorCatalog>> = {
@@ -16,6 +17,7 @@ export const errorCatalogs: Readonly<Record<string, ErrorCatalog>> = {
   posting: postingErrors,
   outbox: outboxErrors,
   counter: counterErrors,
+  rules: rulesErrors,
 };
 
 export const errorCodes = Object.values(errorCatalogs).flatMap((catalog) => Object.keys(catalog));

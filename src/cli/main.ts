@@ -13,6 +13,7 @@ import {
   parseRoles,
   RemitError,
 } from "../platform/index.ts";
+import { quote, ruleSetIds } from "../rules/index.ts";
 
 export const version: string = packageJson.version;
 
@@ -30,6 +31,9 @@ Commands:
                          issue an API key (its secret is shown once)
   ledger verify          recompute every balance and invariant; exit 1 on a violation
   demo                   print the demo agency with a fresh test key
+  pni quote --rules <${ruleSetIds.join("|")}> --amount <cents> --tax-year <YYYY>
+            [--installment <n>] [--property-class residential|nonresidential] --as-of <YYYY-MM-DD>
+                         penalty, interest, fees and discount on an unpaid bill of that base tax
 
 Options:
   --json                 print JSON instead of text
@@ -118,6 +122,39 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
         print(demo, `agency ${demo.agency_id}\nAPI key ${demo.api_key}\npublishable key ${demo.publishable_key}`);
         return 0;
       }
+      case "pni": {
+        expectSub(command, sub, "quote");
+        const q = quote({
+          rules: required(values.rules, "--rules") as (typeof ruleSetIds)[number],
+          amountCents: integer(values.amount, "--amount"),
+          taxYear: integer(values["tax-year"], "--tax-year"),
+          ...(values.installment === undefined ? {} : { installment: integer(values.installment, "--installment") }),
+          ...(values["property-class"] === undefined
+            ? {}
+            : { propertyClass: values["property-class"] as "residential" | "nonresidential" }),
+          asOf: required(values["as-of"], "--as-of"),
+        });
+        const c = q.components;
+        const json = {
+          total: q.totalCents,
+          components: { tax: c.taxCents, penalty: c.penaltyCents, interest: c.interestCents, fees: c.feesCents, discount: c.discountCents },
+          delinquent: q.delinquent,
+          due_date: q.dueDate,
+        };
+        const dollars = (cents: number) => (cents / 100).toFixed(2);
+        print(
+          json,
+          [
+            `tax       ${dollars(c.taxCents)}`,
+            `penalty   ${dollars(c.penaltyCents)}`,
+            `interest  ${dollars(c.interestCents)}`,
+            `fees      ${dollars(c.feesCents)}`,
+            `discount -${dollars(c.discountCents)}`,
+            `total     ${dollars(q.totalCents)}  (due ${q.dueDate}${q.delinquent ? ", delinquent" : ""})`,
+          ].join("\n"),
+        );
+        return 0;
+      }
       default:
         throw new UsageError(`Unknown command "${command}"`);
     }
@@ -148,8 +185,25 @@ function parse(argv: readonly string[]) {
       agency: { type: "string" },
       live: { type: "boolean" },
       publishable: { type: "boolean" },
+      rules: { type: "string" },
+      amount: { type: "string" },
+      "tax-year": { type: "string" },
+      installment: { type: "string" },
+      "property-class": { type: "string" },
+      "as-of": { type: "string" },
     },
   });
+}
+
+function required(value: string | undefined, flag: string): string {
+  if (value === undefined) throw new UsageError(`${flag} is required`);
+  return value;
+}
+
+function integer(value: string | undefined, flag: string): number {
+  const text = required(value, flag);
+  if (!/^-?\d+$/.test(text)) throw new UsageError(`${flag} must be a whole number, got "${text}"`);
+  return Number(text);
 }
 
 function expectSub(command: string, sub: string | undefined, expected: string): void {
