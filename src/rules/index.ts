@@ -79,3 +79,4 @@ export type {
   RuleSet,
   RuleSetId,
 } from "./domain/rule-set.ts";
+export { defaultUtilityLateFee, type UtilityLateFeeRule, utilityLateFeeCents } from "./domain/utility-late-fee.ts";

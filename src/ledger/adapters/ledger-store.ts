@@ -97,29 +97,41 @@ export async function findResolution(sql: Sql, agencyId: string, pendingId: stri
  * Inserts the transfer and its entries. Returns undefined, writing nothing, when a transfer with
  * this id already exists (a retry, or a concurrent request that committed first).
  */
+/**
+ * Inserts the transfer and its entries in one statement (one round trip, atomic even outside an
+ * explicit transaction). Returns undefined, writing nothing, when a transfer with this id already
+ * exists (a retry, or a concurrent request that committed first).
+ */
 export async function insertTransfer(sql: Sql, t: Omit<Transfer, "createdAt">, entries: readonly Entry[]): Promise<Transfer | undefined> {
   const [row] = await sql.query<TransferRow>(
-    `INSERT INTO ledger_transfers
-       (agency_id, id, kind, debit_account_id, credit_account_id, amount_cents, pending_id, expires_at, description)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-     ON CONFLICT (agency_id, id) DO NOTHING RETURNING *`,
-    [t.agencyId, t.id, t.kind, t.debitAccountId, t.creditAccountId, t.amountCents, t.pendingId, t.expiresAt, t.description],
-  );
-  if (!row) return undefined;
-  await sql.query(
-    `INSERT INTO ledger_entries (agency_id, transfer_id, account_id, side, layer, amount_cents)
-     SELECT $1, $2, e.account_id, e.side, e.layer, e.amount_cents
-       FROM unnest($3::text[], $4::text[], $5::text[], $6::bigint[]) AS e (account_id, side, layer, amount_cents)`,
+    `WITH transfer AS (
+       INSERT INTO ledger_transfers
+         (agency_id, id, kind, debit_account_id, credit_account_id, amount_cents, pending_id, expires_at, description)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (agency_id, id) DO NOTHING RETURNING *
+     ), entries AS (
+       INSERT INTO ledger_entries (agency_id, transfer_id, account_id, side, layer, amount_cents)
+       SELECT transfer.agency_id, transfer.id, e.account_id, e.side, e.layer, e.amount_cents
+         FROM transfer, unnest($10::text[], $11::text[], $12::text[], $13::bigint[]) AS e (account_id, side, layer, amount_cents)
+     )
+     SELECT * FROM transfer`,
     [
       t.agencyId,
       t.id,
+      t.kind,
+      t.debitAccountId,
+      t.creditAccountId,
+      t.amountCents,
+      t.pendingId,
+      t.expiresAt,
+      t.description,
       entries.map((e) => e.accountId),
       entries.map((e) => e.side),
       entries.map((e) => e.layer),
       entries.map((e) => e.amountCents),
     ],
   );
-  return toTransfer(row);
+  return row && toTransfer(row);
 }
 
 export async function sumBalances(sql: Sql, agencyId: string, accountId: string): Promise<Balances> {

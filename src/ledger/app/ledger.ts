@@ -84,8 +84,12 @@ export interface TransferOutcome {
  */
 export async function recordTransfer(tx: Sql, agencyId: string, request: TransferRequest, now: Date): Promise<TransferOutcome> {
   validateTransferRequest(request);
-  const existing = await store.findTransfer(tx, agencyId, request.id);
-  if (existing) return replay(existing, request);
+  // A post or void must see its own earlier result before it looks at the pending transfer.
+  // A transfer between accounts skips this read: its insert finds a retry by itself.
+  if (request.kind === "post_pending" || request.kind === "void_pending") {
+    const existing = await store.findTransfer(tx, agencyId, request.id);
+    if (existing) return replay(existing, request);
+  }
 
   let transfer: Omit<Transfer, "createdAt">;
   let pending: Transfer | undefined;
@@ -145,7 +149,7 @@ export async function recordTransfer(tx: Sql, agencyId: string, request: Transfe
     );
   });
   if (inserted) return { transfer: inserted, replayed: false };
-  // A concurrent request with the same id committed between our read and our insert.
+  // A transfer with this id was recorded first: by an earlier attempt, or a concurrent one.
   const winner = await store.findTransfer(tx, agencyId, request.id);
   if (!winner) throw new Error(`transfer ${request.id} conflicted on insert but cannot be read`);
   return replay(winner, request);
@@ -183,8 +187,12 @@ function refuseResolved(resolution: Transfer | undefined, pendingId: string): vo
   }
 }
 
-/** Records a transfer in a transaction of its own. */
+/**
+ * Records a transfer on its own. A transfer between accounts is one atomic statement and needs no
+ * explicit transaction; a post or void locks its pending transfer, so it runs in one.
+ */
 export function transfer(db: Database, agencyId: string, request: TransferRequest, now: Date): Promise<TransferOutcome> {
+  if (request.kind === "posted" || request.kind === "pending") return recordTransfer(db, agencyId, request, now);
   return db.transaction((tx) => recordTransfer(tx, agencyId, request, now));
 }
 
