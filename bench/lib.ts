@@ -1,0 +1,240 @@
+/**
+ * Helpers shared by the benchmarks: the PostgreSQL server to use, throwaway databases on it,
+ * a timed closed-loop load generator and latency percentiles.
+ */
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import pg from "pg";
+
+/** What `bench/run.ts` gives each benchmark. */
+export interface BenchOptions {
+  /** Measured seconds per workload: BENCH_SECONDS, default 10. */
+  readonly seconds: number;
+  /** Unmeasured seconds before each workload: BENCH_WARMUP_SECONDS, default 2. */
+  readonly warmupSeconds: number;
+  /** Prints one progress line. */
+  readonly log: (line: string) => void;
+}
+
+/** What a benchmark hands back: the JSON written to `bench/results/<name>.json` and a human summary. */
+export interface BenchOutcome {
+  readonly result: Record<string, unknown>;
+  readonly summary: readonly string[];
+}
+
+/** A benchmark module `bench/<name>.ts` exports these. */
+export interface BenchModule {
+  readonly description: string;
+  run(options: BenchOptions): Promise<BenchOutcome>;
+}
+
+export const defaultServerUrl = "postgres://postgres@127.0.0.1:5432/test";
+
+/** The PostgreSQL server: DATABASE_URL if set, else the local default. */
+export function serverUrl(): string {
+  return process.env.DATABASE_URL || defaultServerUrl;
+}
+
+/** The same server URL pointing at another database. */
+export function databaseUrl(name: string, server = serverUrl()): string {
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Runs one statement on the server's own database, on a connection of its own. */
+export async function adminQuery<Row = Record<string, unknown>>(sql: string, server = serverUrl()): Promise<Row[]> {
+  const client = new pg.Client({ connectionString: server, application_name: "remit-bench" });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows as Row[];
+  } finally {
+    await client.end();
+  }
+}
+
+/** A throwaway database `<prefix>_<random>` on the server; `drop` removes it, even with clients left. */
+export async function createScratchDatabase(prefix: string): Promise<{ name: string; url: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${randomBytes(6).toString("hex")}`;
+  await adminQuery(`CREATE DATABASE ${name}`);
+  return {
+    name,
+    url: databaseUrl(name),
+    drop: async () => {
+      await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
+  };
+}
+
+export interface LoadResult {
+  readonly concurrency: number;
+  readonly completed: number;
+  readonly errors: number;
+  readonly firstError: string | null;
+  readonly elapsedSeconds: number;
+  readonly tps: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly meanMs: number;
+}
+
+/**
+ * Closed-loop load: `concurrency` async loops each call `op` back to back until `seconds` have
+ * passed, then finish the call in flight. Throughput counts successful calls over the time until
+ * the last loop stopped; latency is each call's wall time.
+ */
+export async function runLoad(concurrency: number, seconds: number, op: (loop: number, seq: number) => Promise<void>): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let firstError: string | null = null;
+  const start = performance.now();
+  const deadline = start + seconds * 1000;
+  const loop = async (index: number) => {
+    for (let seq = 0; performance.now() < deadline; seq++) {
+      const t0 = performance.now();
+      try {
+        await op(index, seq);
+        latencies.push(performance.now() - t0);
+      } catch (error) {
+        errors++;
+        firstError ??= error instanceof Error ? error.message : String(error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, (_, i) => loop(i)));
+  const elapsedSeconds = (performance.now() - start) / 1000;
+  latencies.sort((a, b) => a - b);
+  const mean = latencies.reduce((s, x) => s + x, 0) / Math.max(latencies.length, 1);
+  return {
+    concurrency,
+    completed: latencies.length,
+    errors,
+    firstError,
+    elapsedSeconds: round(elapsedSeconds, 3),
+    tps: round(latencies.length / elapsedSeconds, 1),
+    p50Ms: round(percentile(latencies, 0.5), 3),
+    p99Ms: round(percentile(latencies, 0.99), 3),
+    meanMs: round(mean, 3),
+  };
+}
+
+/** Nearest-rank percentile of ascending values; NaN when there are none. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1));
+  return sorted[rank] as number;
+}
+
+export function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+/** Runs a program and resolves with its output; rejects with stderr when it exits non-zero. */
+export function runProgram(
+  file: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    execFile(file, args, { env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`${file} ${args.join(" ")} failed: ${error.message}\n${stderr}`));
+      else resolve({ stdout, stderr });
+    });
+  });
+}
+
+/** Connection arguments and environment for the PostgreSQL command-line tools (pgbench, psql). */
+export function libpqArgs(url: string): { args: string[]; env: NodeJS.ProcessEnv } {
+  const u = new URL(url);
+  const args = ["-h", u.hostname || "127.0.0.1", "-p", u.port || "5432", "-U", decodeURIComponent(u.username) || "postgres"];
+  const env = { ...process.env };
+  if (u.password) env.PGPASSWORD = decodeURIComponent(u.password);
+  return { args, env };
+}
+
+/** Cumulative busy and total CPU time of the whole host from /proc/stat (Linux), or undefined. */
+function hostCpuTicks(): { busy: number; total: number } | undefined {
+  try {
+    const fields = readFileSync("/proc/stat", "utf8").split("\n", 1)[0]?.trim().split(/\s+/).slice(1).map(Number) ?? [];
+    const total = fields.reduce((s, x) => s + x, 0);
+    const idle = (fields[3] ?? 0) + (fields[4] ?? 0); // idle + iowait
+    return { busy: total - idle, total };
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU time (user + system, seconds) of each local process by pid, from /proc/<pid>/stat; absent when not readable. */
+function processCpuSeconds(pids: readonly number[]): Map<number, number> {
+  const ticksPerSecond = 100; // USER_HZ on Linux
+  const seconds = new Map<number, number>();
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      seconds.set(pid, (Number(fields[11]) + Number(fields[12])) / ticksPerSecond); // utime, stime
+    } catch {
+      // Not local, or gone.
+    }
+  }
+  return seconds;
+}
+
+export interface CpuReport {
+  /** Share of all the host's CPUs that were busy (any process), in percent. */
+  readonly hostBusyPct: number | null;
+  /** This Node process, in percent of one CPU. */
+  readonly nodePct: number;
+  /** The given server backends (when local; those alive from start to end), in percent of one CPU. */
+  readonly backendsPct: number | null;
+}
+
+/** Measures CPU use while `work` runs: the host's, this process's and some PostgreSQL backends'. */
+export async function withCpu<T>(work: () => Promise<T>, backendPids: readonly number[] = []): Promise<{ value: T; cpu: CpuReport }> {
+  const host0 = hostCpuTicks();
+  const node0 = process.cpuUsage();
+  const pg0 = processCpuSeconds(backendPids);
+  const t0 = performance.now();
+  const value = await work();
+  const seconds = (performance.now() - t0) / 1000;
+  const host1 = hostCpuTicks();
+  const node = process.cpuUsage(node0);
+  const pg1 = processCpuSeconds(backendPids);
+  let backendSeconds = 0;
+  let backendsSeen = 0;
+  for (const [pid, end] of pg1) {
+    const start = pg0.get(pid);
+    if (start === undefined) continue;
+    backendSeconds += end - start;
+    backendsSeen++;
+  }
+  const hostBusyPct =
+    host0 && host1 && host1.total > host0.total ? round((100 * (host1.busy - host0.busy)) / (host1.total - host0.total), 1) : null;
+  return {
+    value,
+    cpu: {
+      hostBusyPct,
+      nodePct: round((100 * (node.user + node.system)) / 1e6 / seconds, 1),
+      backendsPct: backendsSeen > 0 ? round((100 * backendSeconds) / seconds, 1) : null,
+    },
+  };
+}
+
+/**
+ * Waits, up to `maxSeconds`, for the host to go quiet (under `busyPct` percent busy over half a
+ * second) so that other work on a shared machine does not skew a measurement. Returns the last
+ * sample: the background load the measurement then started with.
+ */
+export async function waitForQuiet(maxSeconds = 30, busyPct = 10): Promise<number | null> {
+  const until = performance.now() + maxSeconds * 1000;
+  for (;;) {
+    const a = hostCpuTicks();
+    await new Promise((r) => setTimeout(r, 500));
+    const b = hostCpuTicks();
+    if (!a || !b || b.total <= a.total) return null;
+    const busy = round((100 * (b.busy - a.busy)) / (b.total - a.total), 1);
+    if (busy < busyPct || performance.now() >= until) return busy;
+  }
+}
