@@ -1,5 +1,14 @@
 export { liveConnector } from "./adapters/live-connector.ts";
+export type { NewSystemConfig } from "./adapters/systems-store.ts";
 export { type ConnectorRegistry, configureSystem, createConnectorRegistry, getSystem, listSystems, readBalance } from "./app/accounts.ts";
+export {
+  type BillImportReport,
+  type DeliveredFile,
+  fetchBillFiles,
+  importBillFile,
+  presentmentConnector,
+  sendPostingFiles,
+} from "./app/presentment.ts";
 export {
   type AccountRef,
   accountsErrors,
@@ -11,3 +20,4 @@ export {
   type SystemConfig,
   type SystemOfRecordConnector,
 } from "./domain/accounts.ts";
+export { type BillFile, fixedWidthBillLayout, parseBillFile } from "./domain/bill-file.ts";

@@ -17,7 +17,7 @@ before(async () => {
     logger: createLogger({ destination: () => {} }),
     metrics: createMetrics(),
     version: "test",
-    registry: createConnectorRegistry(),
+    registry: createConnectorRegistry(db),
   });
   for (const name of ["Idempotent County", "Other County"]) {
     const agency = await createAgency(db, { name });

@@ -19,7 +19,7 @@ before(async () => {
     logger: createLogger({ destination: (line) => logLines.push(line) }),
     metrics: createMetrics(),
     version: "0.0.0-test",
-    registry: createConnectorRegistry(),
+    registry: createConnectorRegistry(db),
     isDraining: () => draining,
   });
 });

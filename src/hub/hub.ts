@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { createConnectorRegistry } from "../accounts/index.ts";
+import { createConnectorRegistry, fetchBillFiles, sendPostingFiles } from "../accounts/index.ts";
 import { ensureDemoAgency, serveControlSocket } from "../admin/index.ts";
 import { buildApiServer, purgeIdempotencyKeys } from "../api/index.ts";
 import { expirePendingTransfers } from "../ledger/index.ts";
@@ -18,7 +18,7 @@ import {
   openPostgres,
   type Role,
 } from "../platform/index.ts";
-import { postingHandlers } from "../posting/index.ts";
+import { postingHandlers, settleFilePostings } from "../posting/index.ts";
 import { buildVaultServer } from "../vault/index.ts";
 import { type Job, startWorker, type Worker } from "../worker/index.ts";
 
@@ -64,10 +64,19 @@ export async function openHubDatabase(config: Config, owner: "hub" | "command"):
 }
 
 /** The background jobs of the worker role. */
-export function workerJobs(db: Database, registry: ReturnType<typeof createConnectorRegistry>, logger: Logger): Job[] {
+export function workerJobs(db: Database, registry: ReturnType<typeof createConnectorRegistry>, logger: Logger, outboundDir: string): Job[] {
   const handlers = postingHandlers(db, registry);
   return [
     { name: "outbox.dispatch", run: (now) => dispatchDue(db, handlers, now, logger) },
+    { name: "presentment.fetch_bill_files", run: (now) => fetchBillFiles(db, now, logger) },
+    {
+      name: "presentment.send_posting_files",
+      run: async (now) => {
+        const delivered = await sendPostingFiles(db, now, outboundDir, logger);
+        for (const file of delivered) await settleFilePostings(db, file, now);
+        return 0;
+      },
+    },
     { name: "ledger.expire_pending", run: (now) => expirePendingTransfers(db, now, 100) },
     { name: "api.purge_idempotency_keys", run: (now) => purgeIdempotencyKeys(db, now) },
   ];
@@ -82,7 +91,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   let worker: Worker | undefined;
   let control: { close(): Promise<void> } | undefined;
   let unlisten: (() => Promise<void>) | undefined;
-  const registry = createConnectorRegistry();
+  const registry = createConnectorRegistry(db);
 
   const close = async () => {
     draining = true;
@@ -117,7 +126,11 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     }
     if (roles.includes("worker")) {
       const workerLogger = logger.child({ role: "worker" });
-      worker = startWorker({ logger: workerLogger, jobs: workerJobs(db, registry, workerLogger), pollMs: config.workerPollMs });
+      worker = startWorker({
+        logger: workerLogger,
+        jobs: workerJobs(db, registry, workerLogger, join(config.dataDir, "outbound")),
+        pollMs: config.workerPollMs,
+      });
       const running = worker;
       unlisten = await db.listen("remit_outbox", () => running.wake());
     }

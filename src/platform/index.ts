@@ -1,4 +1,5 @@
 export { allRoles, type Config, loadConfig, parseRoles, type Role } from "./config.ts";
+export { type CsvRecord, csvRecord, parseCsv } from "./csv.ts";
 export {
   controlSocketPath,
   type FolderHolder,

@@ -1,4 +1,12 @@
-export { getPosting, type PostingInput, postingHandlers, requestPosting, requestReversal, unpostedCents } from "./app/posting.ts";
+export {
+  getPosting,
+  type PostingInput,
+  postingHandlers,
+  requestPosting,
+  requestReversal,
+  settleFilePostings,
+  unpostedCents,
+} from "./app/posting.ts";
 export {
   type Posting,
   type PostingStatus,

@@ -1,7 +1,8 @@
-import type { Sql } from "../../platform/index.ts";
+import type { Database, Sql } from "../../platform/index.ts";
 import { type LiveConnectorOptions, liveConnector } from "../adapters/live-connector.ts";
 import * as store from "../adapters/systems-store.ts";
 import { type AccountRef, accountsError, type SorBalance, type SystemConfig, type SystemOfRecordConnector } from "../domain/accounts.ts";
+import { presentmentConnector } from "./presentment.ts";
 
 export const configureSystem = store.upsertSystem;
 export const listSystems = store.listSystems;
@@ -20,7 +21,7 @@ export interface ConnectorRegistry {
   connectorFor(config: SystemConfig): SystemOfRecordConnector;
 }
 
-export function createConnectorRegistry(options: LiveConnectorOptions = {}): ConnectorRegistry {
+export function createConnectorRegistry(db: Database, options: LiveConnectorOptions = {}): ConnectorRegistry {
   const connectors = new Map<string, { fingerprint: string; connector: SystemOfRecordConnector }>();
   return {
     connectorFor(config) {
@@ -28,8 +29,7 @@ export function createConnectorRegistry(options: LiveConnectorOptions = {}): Con
       const fingerprint = JSON.stringify(config);
       const cached = connectors.get(key);
       if (cached?.fingerprint === fingerprint) return cached.connector;
-      if (config.connector !== "live") throw new Error(`the ${config.connector} connector is not available yet for ${config.system}`);
-      const connector = liveConnector(config, options);
+      const connector = config.connector === "live" ? liveConnector(config, options) : presentmentConnector(db, config);
       connectors.set(key, { fingerprint, connector });
       return connector;
     },

@@ -46,7 +46,8 @@ export type SorResult<T> =
 /** The one port every system of record is reached through. */
 export interface SystemOfRecordConnector {
   readBalance(ref: string, asOf: string): Promise<SorResult<SorBalance>>;
-  post(request: PostingRequest): Promise<SorResult<{ receiptNumber: string }>>;
+  /** The system's receipt; null when the payment was queued for a posting file and is not in the system yet. */
+  post(request: PostingRequest): Promise<SorResult<{ receiptNumber: string | null }>>;
   /** Reverses a posted payment. A payment the system never received counts as reversed. */
   reverse(paymentId: string, reason: string): Promise<SorResult<{ receiptNumber: string | null }>>;
 }
@@ -61,6 +62,10 @@ export interface SystemConfig {
   readonly fund: string;
   readonly callLimit: number;
   readonly timeoutMs: number;
+  /** Presentment: where bill files are fetched from and posting files sent to, and how often. */
+  readonly billFileUrl: string | null;
+  readonly postingFileUrl: string | null;
+  readonly fileIntervalMs: number;
 }
 
 export const accountsErrors = {

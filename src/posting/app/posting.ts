@@ -93,7 +93,10 @@ export function postingHandlers(db: Database, registry: ConnectorRegistry): Reco
         method: posting.method,
       });
       if (result.ok) {
-        const fields = { sorReference: result.value.receiptNumber, postedAt: now, lastError: null };
+        const receipt = result.value.receiptNumber;
+        // Queued for the system's next posting file: posted once that file is delivered.
+        if (receipt === null) return { status: "done" };
+        const fields = { sorReference: receipt, postedAt: now, lastError: null };
         const moved = await store.movePosting(db, message.agencyId, paymentId, posting.status, "posted", fields);
         // A reversal was asked while the post was in flight: keep its receipt; the reversal follows.
         if (!moved) await store.movePosting(db, message.agencyId, paymentId, "reversal_pending", "reversal_pending", fields);
@@ -133,4 +136,21 @@ export function postingHandlers(db: Database, registry: ConnectorRegistry): Reco
       return { status: "dead", error: `${config.name} refused the reversal (${result.code}): ${result.detail}` };
     },
   };
+}
+
+/** Records what a delivered posting file did: each accepted payment is posted, each refused one failed. */
+export async function settleFilePostings(
+  db: Database,
+  file: { agencyId: string; fileName: string; accepted: readonly string[]; rejected: ReadonlyArray<{ paymentId: string; detail: string }> },
+  now: Date,
+): Promise<void> {
+  for (const paymentId of file.accepted) {
+    const fields = { sorReference: file.fileName, postedAt: now, lastError: null };
+    if (!(await store.movePosting(db, file.agencyId, paymentId, "pending", "posted", fields))) {
+      await store.movePosting(db, file.agencyId, paymentId, "reversal_pending", "reversal_pending", fields);
+    }
+  }
+  for (const { paymentId, detail } of file.rejected) {
+    await store.movePosting(db, file.agencyId, paymentId, "pending", "failed", { lastError: `refused in ${file.fileName}: ${detail}` });
+  }
 }
