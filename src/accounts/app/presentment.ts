@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { csvRecord, type Database, type Logger, newId, type Sql } from "../../platform/index.ts";
+import { csvRecord, type Database, type Logger, newId } from "../../platform/index.ts";
 import { defaultUtilityLateFee, type UtilityLateFeeRule, utilityLateFeeCents } from "../../rules/index.ts";
 import * as files from "../adapters/presentment-store.ts";
 import { listPresentmentSystems } from "../adapters/systems-store.ts";

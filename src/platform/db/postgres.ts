@@ -49,7 +49,7 @@ export function openPostgres(options: PostgresOptions): Database {
   // An idle client that loses its connection must not crash the process; the pool replaces it.
   pool.on("error", () => {});
 
-  const query = async <Row>(text: string, params?: readonly unknown[]) => (await pool.query(text, params as unknown[])).rows as Row[];
+  const query = async <Row>(text: string, params?: readonly unknown[]) => (await pool.query(statement(text, params))).rows as Row[];
 
   return {
     kind: "postgres",
@@ -59,7 +59,7 @@ export function openPostgres(options: PostgresOptions): Database {
       for (let attempt = 1; ; attempt++) {
         const client = await pool.connect();
         const tx: Sql = {
-          query: async <Row>(text: string, params?: readonly unknown[]) => (await client.query(text, params as unknown[])).rows as Row[],
+          query: async <Row>(text: string, params?: readonly unknown[]) => (await client.query(statement(text, params))).rows as Row[],
         };
         try {
           await client.query(beginStatement(opts.isolation ?? "read committed"));
