@@ -78,7 +78,6 @@ export function createHttpServer(options: { name: string; logger: Logger; metric
     loggerInstance: options.logger.child({ server: options.name }) as FastifyBaseLogger,
     genReqId: () => `req_${randomBytes(12).toString("base64url")}`,
     requestIdHeader: false,
-    disableRequestLogging: false,
     bodyLimit: 1_048_576,
     return503OnClosing: true,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: "array", allErrors: false } },
