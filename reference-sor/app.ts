@@ -92,17 +92,18 @@ export async function openReferenceSorDatabase(options: {
   }
 }
 
-export async function startReferenceSor(options: ReferenceSorOptions): Promise<ReferenceSor> {
+/** Opens the SOR's database, migrates it and, when asked, seeds Demo County: everything but the listener. */
+export async function openReferenceSor(
+  options: Pick<ReferenceSorOptions, "db" | "dataDir" | "databaseUrl" | "logger" | "seed" | "ruleSet" | "now">,
+): Promise<{ db: Database; release(): Promise<void> }> {
   const logger = options.logger.child({ app: "reference-sor" });
   const now = options.now ?? (() => new Date());
-  const { db, release } = await openReferenceSorDatabase(options);
-  let app: HttpServer | undefined;
-  let draining = false;
+  const opened = await openReferenceSorDatabase(options);
   try {
-    const migrations = await migrateReferenceSor(db);
+    const migrations = await migrateReferenceSor(opened.db);
     if (migrations.applied.length > 0) logger.info({ applied: migrations.applied }, "reference SOR migrated");
     if (options.seed) {
-      const report = await seedReferenceSor(db, {
+      const report = await seedReferenceSor(opened.db, {
         today: countyDate(now(), defaultCounty.timeZone),
         ...(options.ruleSet ? { ruleSet: options.ruleSet } : {}),
       });
@@ -113,6 +114,20 @@ export async function startReferenceSor(options: ReferenceSorOptions): Promise<R
         );
       }
     }
+    return opened;
+  } catch (error) {
+    await opened.release();
+    throw error;
+  }
+}
+
+export async function startReferenceSor(options: ReferenceSorOptions): Promise<ReferenceSor> {
+  const logger = options.logger.child({ app: "reference-sor" });
+  const now = options.now ?? (() => new Date());
+  const { db, release } = await openReferenceSor(options);
+  let app: HttpServer | undefined;
+  let draining = false;
+  try {
     const faults: Faults = { ...noFaults, ...options.faults };
     if (faults.down || faults.latencyMs > 0 || faults.errorRate > 0) logger.warn({ faults }, "fault injection is on");
     app = await buildReferenceSorServer({ db, logger, metrics: createMetrics("sor_"), faults, now, isDraining: () => draining });

@@ -12,7 +12,7 @@ export const remitBin = new URL("../bin/remit.js", import.meta.url).pathname;
  */
 export async function isolatedEnv(): Promise<{ env: NodeJS.ProcessEnv; dataDir: string; cleanup(): Promise<void> }> {
   const dataDir = await mkdtemp(join(tmpdir(), "remit-e2e-"));
-  const base = { ...process.env, REMIT_DATA_DIR: dataDir, PORT: "0", VAULT_PORT: "0", LOG_LEVEL: "info" };
+  const base = { ...process.env, REMIT_DATA_DIR: dataDir, PORT: "0", VAULT_PORT: "0", SOR_PORT: "0", LOG_LEVEL: "info" };
   if (!process.env.DATABASE_URL) return { env: { ...base, DATABASE_URL: "" }, dataDir, cleanup: async () => {} };
   const scratch = await createScratchDatabase(process.env.DATABASE_URL);
   return { env: { ...base, DATABASE_URL: scratch.url }, dataDir, cleanup: scratch.drop };

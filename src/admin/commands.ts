@@ -1,16 +1,32 @@
+import { configureSystem, type NewSystemConfig } from "../accounts/index.ts";
 import { type Agency, createAgency, createApiKey, findAgencyByName, type IssuedApiKey } from "../agencies/index.ts";
 import { openAccount, verifyLedger } from "../ledger/index.ts";
 import { type Database, migrate } from "../platform/index.ts";
 
 /**
- * Operator commands as functions of a database and plain JSON arguments, returning JSON. The
- * CLI runs them against the database it opens, or asks a running hub to run them when the hub
- * holds the embedded database; either way the same code runs.
+ * The demo county's system of record, when one runs beside the hub: where it answers, and a few
+ * of its accounts worth trying.
+ */
+export interface DemoCounty {
+  readonly sorUrl: string;
+  accounts(): Promise<Array<{ system: string; ref: string }>>;
+}
+
+export interface AdminContext {
+  readonly db: Database;
+  readonly demoCounty?: DemoCounty | undefined;
+}
+
+/**
+ * Operator commands as functions of a context (the database, and the demo county when it runs)
+ * and plain JSON arguments, returning JSON. The CLI runs them against the database it opens, or
+ * asks a running hub to run them when the hub holds the embedded database; either way the same
+ * code runs.
  */
 export const adminCommands = {
-  migrate: (db: Database) => migrate(db),
+  migrate: ({ db }: AdminContext) => migrate(db),
 
-  "agency.create": async (db: Database, args: { name: string; timeZone?: string; origins?: string[] }) =>
+  "agency.create": async ({ db }: AdminContext, args: { name: string; timeZone?: string; origins?: string[] }) =>
     agencyJson(
       await createAgency(db, {
         name: args.name,
@@ -19,7 +35,7 @@ export const adminCommands = {
       }),
     ),
 
-  "key.create": async (db: Database, args: { agencyId: string; live?: boolean; publishable?: boolean }) =>
+  "key.create": async ({ db }: AdminContext, args: { agencyId: string; live?: boolean; publishable?: boolean }) =>
     keyJson(
       await createApiKey(db, {
         agencyId: args.agencyId,
@@ -28,16 +44,15 @@ export const adminCommands = {
       }),
     ),
 
-  "ledger.verify": (db: Database) => verifyLedger(db),
+  "ledger.verify": ({ db }: AdminContext) => verifyLedger(db),
 
-  demo: async (db: Database) => {
-    const agency = await ensureDemoAgency(db);
+  demo: async ({ db, demoCounty }: AdminContext) => {
+    const agency = await ensureDemoAgency(db, demoCounty);
     const [apiKey, publishableKey] = await Promise.all([
       createApiKey(db, { agencyId: agency.id, kind: "secret", mode: "test" }),
       createApiKey(db, { agencyId: agency.id, kind: "publishable", mode: "test" }),
     ]);
-    // Sample accounts come from the reference system of record once it is connected.
-    const accounts: Array<{ system: string; ref: string }> = [];
+    const accounts = (await demoCounty?.accounts()) ?? [];
     return { api_key: apiKey.secret, publishable_key: publishableKey.secret, agency_id: agency.id, accounts };
   },
 } as const;
@@ -48,21 +63,68 @@ export function isAdminCommand(name: string): name is AdminCommandName {
   return Object.hasOwn(adminCommands, name);
 }
 
-export async function runAdminCommand(db: Database, name: AdminCommandName, args: unknown): Promise<unknown> {
-  const command = adminCommands[name] as (db: Database, args: unknown) => Promise<unknown>;
-  return command(db, args ?? {});
+export async function runAdminCommand(context: AdminContext, name: AdminCommandName, args: unknown): Promise<unknown> {
+  const command = adminCommands[name] as (context: AdminContext, args: unknown) => Promise<unknown>;
+  return command(context, args ?? {});
 }
 
 export const demoAgencyName = "Demo County";
 
-/** The demo county agency with its chart of accounts, created on first use. */
-export async function ensureDemoAgency(db: Database): Promise<Agency> {
+/**
+ * The demo county agency with its chart of accounts, created on first use, and connected to the
+ * demo county's system of record when it runs: property tax, courts and permits live, utilities
+ * through bill and posting files, so both models can be seen working.
+ */
+export async function ensureDemoAgency(db: Database, demoCounty?: DemoCounty): Promise<Agency> {
   const agency =
     (await findAgencyByName(db, demoAgencyName)) ??
     (await createAgency(db, { name: demoAgencyName, timeZone: "America/Chicago", allowedOrigins: ["http://localhost:8080"] }));
   for (const account of demoChartOfAccounts) await openAccount(db, agency.id, account);
+  if (demoCounty) for (const system of demoSystems(agency.id, demoCounty.sorUrl)) await configureSystem(db, system);
   return agency;
 }
+
+/** The demo agency's systems of record, all served by the reference county at `sorUrl`. */
+export function demoSystems(agencyId: string, sorUrl: string): NewSystemConfig[] {
+  const live = (system: string, name: string, accountKind: string, fund: string): NewSystemConfig => ({
+    agencyId,
+    system,
+    name,
+    connector: "live",
+    accountKind,
+    baseUrl: sorUrl,
+    fund,
+    callLimit: 16,
+    timeoutMs: 2_000,
+  });
+  return [
+    live("property_tax", "Demo County tax office", "parcel", "property_tax"),
+    live("courts", "Demo County clerk of court", "court_case", "courts"),
+    live("permits", "Demo County permits office", "permit", "permits"),
+    {
+      agencyId,
+      system: "utilities",
+      name: "Demo County water and sewer",
+      connector: "presentment",
+      accountKind: "utility",
+      baseUrl: null,
+      fund: "utilities",
+      callLimit: 4,
+      timeoutMs: 30_000,
+      billFileUrl: `${sorUrl}/v1/exports/bills.csv?kind=utility`,
+      postingFileUrl: `${sorUrl}/v1/imports/postings`,
+      fileIntervalMs: 30_000,
+    },
+  ];
+}
+
+/** The system each kind of reference-county account belongs to in the demo agency. */
+export const demoSystemByKind: Readonly<Record<string, string>> = {
+  parcel: "property_tax",
+  court_case: "courts",
+  permit: "permits",
+  utility: "utilities",
+};
 
 const demoChartOfAccounts = [
   { fund: "general", code: "cash", name: "Cash in bank", normalSide: "debit" },
@@ -71,6 +133,7 @@ const demoChartOfAccounts = [
   { fund: "property_tax", code: "collections", name: "Property tax collected", normalSide: "credit" },
   { fund: "courts", code: "collections", name: "Court fines and fees collected", normalSide: "credit" },
   { fund: "utilities", code: "collections", name: "Utility payments collected", normalSide: "credit" },
+  { fund: "permits", code: "collections", name: "Permit fees collected", normalSide: "credit" },
 ] as const;
 
 function agencyJson(a: Agency) {

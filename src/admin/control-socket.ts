@@ -1,14 +1,14 @@
 import { chmod, unlink } from "node:fs/promises";
 import { createServer, request, type Server } from "node:http";
-import { type Database, type Logger, RemitError } from "../platform/index.ts";
-import { isAdminCommand, runAdminCommand } from "./commands.ts";
+import { type Logger, RemitError } from "../platform/index.ts";
+import { type AdminContext, isAdminCommand, runAdminCommand } from "./commands.ts";
 
 /**
  * While a hub holds the embedded database, other `remit` commands reach it through this Unix
  * socket in the data folder (owner-only permissions): they send a command name and its JSON
  * arguments, and the hub runs it on its own connection.
  */
-export async function serveControlSocket(path: string, db: Database, logger: Logger): Promise<{ close(): Promise<void> }> {
+export async function serveControlSocket(path: string, context: AdminContext, logger: Logger): Promise<{ close(): Promise<void> }> {
   await unlink(path).catch(() => {});
   const server: Server = createServer(async (req, res) => {
     const name = decodeURIComponent((req.url ?? "").replace(/^\/commands\//, ""));
@@ -20,7 +20,7 @@ export async function serveControlSocket(path: string, db: Database, logger: Log
     if (req.method !== "POST" || !isAdminCommand(name)) return reply(404, { code: "unknown_command", detail: `No command ${name}` });
     try {
       const args = chunks.length ? JSON.parse(Buffer.concat(chunks).toString("utf8")) : {};
-      reply(200, await runAdminCommand(db, name, args));
+      reply(200, await runAdminCommand(context, name, args));
     } catch (error) {
       if (!(error instanceof RemitError)) logger.error({ err: error, command: name }, "control command failed");
       reply(error instanceof RemitError ? error.status : 500, {

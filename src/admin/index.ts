@@ -1,2 +1,13 @@
-export { type AdminCommandName, adminCommands, demoAgencyName, ensureDemoAgency, isAdminCommand, runAdminCommand } from "./commands.ts";
+export {
+  type AdminCommandName,
+  type AdminContext,
+  adminCommands,
+  type DemoCounty,
+  demoAgencyName,
+  demoSystemByKind,
+  demoSystems,
+  ensureDemoAgency,
+  isAdminCommand,
+  runAdminCommand,
+} from "./commands.ts";
 export { callControlSocket, serveControlSocket } from "./control-socket.ts";

@@ -14,6 +14,7 @@ import {
   RemitError,
 } from "../platform/index.ts";
 import { quote, ruleSetIds } from "../rules/index.ts";
+import { openDemoCounty, startDemoCounty } from "./demo-county.ts";
 
 export const version: string = packageJson.version;
 
@@ -229,9 +230,11 @@ async function run(config: Config, name: string, args: Record<string, unknown>):
     await new Promise((r) => setTimeout(r, 200));
   }
   const { db, release } = await openHubDatabase(config, "command");
+  const demoCounty = name === "demo" ? await openDemoCounty(config, createLogger({ level: "warn" })) : undefined;
   try {
-    return await runAdminCommand(db, name, args);
+    return await runAdminCommand({ db, demoCounty }, name, args);
   } finally {
+    await demoCounty?.close();
     await db.close();
     await release();
   }
@@ -239,7 +242,16 @@ async function run(config: Config, name: string, args: Record<string, unknown>):
 
 async function start(config: Config, roleList: string, demo: boolean): Promise<number> {
   const logger = createLogger({ level: config.logLevel });
-  const hub = await startHub({ config, roles: parseRoles(roleList), logger, version, demo });
+  const roles = parseRoles(roleList);
+  const hub = await startHub({ config, roles, logger, version, demo });
+  // The county starts after the hub answers: seeding it on first start takes a few seconds.
+  const demoCounty = demo
+    ? await startDemoCounty(config, logger).catch(async (error) => {
+        await hub.close();
+        throw error;
+      })
+    : undefined;
+  if (demoCounty) await hub.connectDemoCounty(demoCounty);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       logger.info({ signal }, "shutting down: draining requests");
@@ -248,10 +260,13 @@ async function start(config: Config, roleList: string, demo: boolean): Promise<n
         process.exit(1);
       }, config.shutdownGraceMs);
       force.unref();
-      hub.close().then(resolve, (error) => {
-        logger.error({ err: error }, "shutdown failed");
-        process.exit(1);
-      });
+      hub
+        .close()
+        .then(() => demoCounty?.close())
+        .then(resolve, (error) => {
+          logger.error({ err: error }, "shutdown failed");
+          process.exit(1);
+        });
     };
     process.once("SIGTERM", stop);
     process.once("SIGINT", stop);

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { createConnectorRegistry, fetchBillFiles, sendPostingFiles } from "../accounts/index.ts";
-import { ensureDemoAgency, serveControlSocket } from "../admin/index.ts";
+import { type DemoCounty, ensureDemoAgency, serveControlSocket } from "../admin/index.ts";
 import { buildApiServer, purgeIdempotencyKeys } from "../api/index.ts";
 import { expirePendingTransfers } from "../ledger/index.ts";
 import { dispatchDue } from "../outbox/index.ts";
@@ -35,6 +35,8 @@ export interface Hub {
   readonly db: Database;
   readonly apiUrl: string | undefined;
   readonly vaultUrl: string | undefined;
+  /** Connects the demo agency to the demo county's system of record, once that runs. */
+  connectDemoCounty(demoCounty: DemoCounty): Promise<void>;
   /** Stops accepting, lets requests in flight finish, stops the worker, closes the database. */
   close(): Promise<void>;
 }
@@ -134,9 +136,14 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       const running = worker;
       unlisten = await db.listen("remit_outbox", () => running.wake());
     }
-    if (!config.databaseUrl) control = await serveControlSocket(controlSocketPath(config.dataDir), db, logger);
+    const context: { db: Database; demoCounty?: DemoCounty } = { db };
+    if (!config.databaseUrl) control = await serveControlSocket(controlSocketPath(config.dataDir), context, logger);
     logger.info({ roles, apiUrl, vaultUrl, database: db.kind }, "remit is running");
-    return { db, apiUrl, vaultUrl, close };
+    const connectDemoCounty = async (demoCounty: DemoCounty) => {
+      await ensureDemoAgency(db, demoCounty);
+      context.demoCounty = demoCounty;
+    };
+    return { db, apiUrl, vaultUrl, connectDemoCounty, close };
   } catch (error) {
     await close();
     throw error;

@@ -129,6 +129,17 @@ describe("ledger", () => {
     await assert.rejects(getBalances(db, ours.agencyId, theirs.cash), rejectsWith("ledger_account_not_found"));
   });
 
+  test("opening an account again returns it, whatever its name, but refuses another normal side", async () => {
+    const { agencyId, cash } = await agencyWithAccounts();
+    const again = await openAccount(db, agencyId, { fund: "general", code: "cash", name: "Cash at bank", normalSide: "debit" });
+    assert.equal(again.id, cash);
+    assert.equal(again.name, "Cash");
+    await assert.rejects(
+      openAccount(db, agencyId, { fund: "general", code: "cash", name: "Cash", normalSide: "credit" }),
+      rejectsWith("account_exists_with_different_fields"),
+    );
+  });
+
   test("invalid amounts are refused before anything is written", async () => {
     const { agencyId, cash, revenue } = await agencyWithAccounts();
     for (const amountCents of [0, -1, 1.5, Number.MAX_SAFE_INTEGER]) {

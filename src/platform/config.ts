@@ -10,6 +10,8 @@ export interface Config {
   readonly host: string;
   readonly port: number;
   readonly vaultPort: number;
+  /** The reference system of record's port, when `remit start --demo` runs it beside the hub. */
+  readonly sorPort: number;
   readonly logLevel: string;
   readonly shutdownGraceMs: number;
   readonly workerPollMs: number;
@@ -23,6 +25,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: nonEmpty(env.HOST) ?? "127.0.0.1",
     port: port(env.PORT, 8080, "PORT"),
     vaultPort: port(env.VAULT_PORT, 8081, "VAULT_PORT"),
+    sorPort: port(env.SOR_PORT, 8090, "SOR_PORT"),
     logLevel: nonEmpty(env.LOG_LEVEL) ?? "info",
     shutdownGraceMs: positiveInt(env.SHUTDOWN_GRACE_MS, 10_000, "SHUTDOWN_GRACE_MS"),
     workerPollMs: positiveInt(env.WORKER_POLL_MS, 1_000, "WORKER_POLL_MS"),

@@ -23,14 +23,17 @@ export interface NewAccount {
   readonly normalSide: Side;
 }
 
-/** Opens the account for this fund and code, or returns it when it is already open. */
+/**
+ * Opens the account for this fund and code, or returns it when it is already open (its name may
+ * differ: names describe, fund and code identify). A different normal side is refused.
+ */
 export async function openAccount(sql: Sql, agencyId: string, input: NewAccount): Promise<Account> {
   const account = await store.insertAccountOnce(sql, { agencyId, id: newId("lac"), ...input });
-  if (account.name !== input.name || account.normalSide !== input.normalSide) {
+  if (account.normalSide !== input.normalSide) {
     throw ledgerError(
       "account_exists_with_different_fields",
-      `Account ${input.fund}/${input.code} exists with name "${account.name}" and normal side ${account.normalSide}`,
-      "code",
+      `Account ${input.fund}/${input.code} exists with normal side ${account.normalSide}, not ${input.normalSide}`,
+      "normal_side",
     );
   }
   return account;
