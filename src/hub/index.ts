@@ -1,1 +1,1 @@
-export { embeddedDatabaseDir, type Hub, type HubOptions, openHubDatabase, startHub } from "./hub.ts";
+export { embeddedDatabaseDir, type Hub, type HubOptions, openHubDatabase, startHub, workerJobs } from "./hub.ts";
