@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { Database, HttpServer } from "../src/platform/index.ts";
-import { decodeFixedWidth, fixedWidthLayout, fixedWidthRecordLength, parseCsv, parsePostingCsv } from "./files.ts";
+import { parseCsv } from "../src/platform/index.ts";
+import { decodeFixedWidth, fixedWidthLayout, fixedWidthRecordLength, parsePostingCsv } from "./files.ts";
 import { buildTestServer, openFixtureDatabase, paymentBody } from "./testing.ts";
 
 let db: Database;

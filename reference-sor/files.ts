@@ -1,3 +1,4 @@
+import { csvRecord, parseCsv } from "../src/platform/index.ts";
 import { compactDate, type IsoDate } from "./dates.ts";
 import type { PostingRowCode } from "./errors.ts";
 import type { BillRow } from "./store.ts";
@@ -13,17 +14,10 @@ export const billCsvColumns = ["ref", "name", "address", "amount_due_cents", "pa
 
 /** RFC 4180: a header row, then one row per open account; CRLF line ends; fields quoted when needed. */
 export function billsCsv(rows: readonly BillRow[]): string {
-  const records = [
-    billCsvColumns.join(","),
-    ...rows.map((r) =>
-      [r.ref, r.name, r.address, String(r.amountDueCents), String(r.pastDueCents), r.dueDate, r.billDate, r.status].map(csvField).join(","),
-    ),
-  ];
-  return `${records.join("\r\n")}\r\n`;
-}
-
-function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+  return (
+    csvRecord(billCsvColumns) +
+    rows.map((r) => csvRecord([r.ref, r.name, r.address, r.amountDueCents, r.pastDueCents, r.dueDate, r.billDate, r.status])).join("")
+  );
 }
 
 // ─── bills, fixed width ──────────────────────────────────────────────────────────────────────
@@ -187,7 +181,7 @@ export const amountCentsMax = 100_000_000_00;
  * not parse is reported with its line number (the header is line 1) and never stops the others.
  */
 export function parsePostingCsv(text: string): PostingFile {
-  const records = parseCsv(text.replace(/^\uFEFF/, ""));
+  const records = parseCsv(text);
   const header = records[0];
   if (!header) return { ok: false, detail: "The file is empty; it needs a header row and one row per payment" };
   const names = header.fields.map((f) => f.trim().toLowerCase());
@@ -218,54 +212,4 @@ export function parsePostingCsv(text: string): PostingFile {
     else rows.push({ line: record.line, paymentId, ref, amountCents: Number(amount), paidAt: new Date(paidAt), method });
   }
   return { ok: true, rows, errors };
-}
-
-/** RFC 4180 records with the line each starts on; quoted fields may hold commas, quotes and line breaks. */
-export function parseCsv(text: string): { line: number; fields: string[] }[] {
-  const records: { line: number; fields: string[] }[] = [];
-  let fields: string[] = [];
-  let field = "";
-  let quoted = false;
-  let line = 1;
-  let recordLine = 1;
-  let atFieldStart = true;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else {
-        if (ch === "\n") line++;
-        field += ch;
-      }
-      continue;
-    }
-    if (ch === '"' && atFieldStart) {
-      quoted = true;
-      atFieldStart = false;
-    } else if (ch === ",") {
-      fields.push(field);
-      field = "";
-      atFieldStart = true;
-    } else if (ch === "\n" || ch === "\r") {
-      if (ch === "\r" && text[i + 1] === "\n") i++;
-      fields.push(field);
-      records.push({ line: recordLine, fields });
-      fields = [];
-      field = "";
-      atFieldStart = true;
-      line++;
-      recordLine = line;
-    } else {
-      field += ch;
-      atFieldStart = false;
-    }
-  }
-  if (field !== "" || fields.length > 0) {
-    fields.push(field);
-    records.push({ line: recordLine, fields });
-  }
-  return records;
 }
