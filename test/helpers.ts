@@ -49,8 +49,8 @@ export interface RunningHub {
   stop(): Promise<number | null>;
 }
 
-/** Starts `remit start` and waits for its "remit is running" log line. */
-export function startHubProcess(env: NodeJS.ProcessEnv, args: readonly string[] = [], timeoutMs = 20_000): Promise<RunningHub> {
+/** Starts `remit start` and waits for its "remit is running" log line (with `--demo`, until the demo county is connected). */
+export function startHubProcess(env: NodeJS.ProcessEnv, args: readonly string[] = [], timeoutMs = 60_000): Promise<RunningHub> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [remitBin, "start", ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
@@ -59,8 +59,10 @@ export function startHubProcess(env: NodeJS.ProcessEnv, args: readonly string[] 
       child.kill("SIGKILL");
       reject(new Error(`hub did not start in ${timeoutMs} ms:\n${output}`));
     }, timeoutMs);
+    const ready = args.includes("--demo") ? '"demo county connected"' : '"remit is running"';
     const onData = (d: Buffer) => {
       output += d;
+      if (!output.includes(ready)) return;
       for (const line of output.split("\n")) {
         if (!line.includes('"remit is running"')) continue;
         const { apiUrl, vaultUrl } = JSON.parse(line);

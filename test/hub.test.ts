@@ -15,7 +15,7 @@ after(() => cleanup());
 const embedded = !process.env.DATABASE_URL;
 
 describe("the hub", () => {
-  test("runs api, vault and worker in one process, serves CLI commands while running, and stops cleanly on SIGTERM", async () => {
+  test("runs api, vault and worker with the demo county, serves CLI commands while running, and stops cleanly on SIGTERM", async () => {
     const hub = await startHubProcess(env, ["--demo"]);
     try {
       assert.deepEqual(await (await fetch(`${hub.apiUrl}/healthz`)).json(), { status: "ok" });
@@ -32,6 +32,38 @@ describe("the hub", () => {
       };
       assert.equal(agency.id, agencyId);
       assert.equal(agency.name, "Demo County");
+
+      // The demo county runs beside the hub: a live balance, and a payment posted to it.
+      const { accounts } = JSON.parse(demo.stdout) as { accounts: Array<{ system: string; ref: string }> };
+      const parcel = accounts.find((a) => a.system === "property_tax");
+      assert.ok(parcel, "remit demo lists demo parcels");
+      assert.ok(accounts.some((a) => a.system === "utilities"));
+      const auth = { authorization: `Bearer ${key}` };
+      const balance = (await (await fetch(`${hub.apiUrl}/v1/accounts/property_tax/${parcel.ref}`, { headers: auth })).json()) as {
+        amount_due: number;
+        freshness: { source: string };
+      };
+      assert.equal(balance.freshness.source, "live");
+      const paid = await fetch(`${hub.apiUrl}/v1/counter-payments`, {
+        method: "POST",
+        headers: { ...auth, "idempotency-key": "hub-test-1", "content-type": "application/json" },
+        body: JSON.stringify({ method: "cash", amount: 1_000, account: { system: "property_tax", ref: parcel.ref } }),
+      });
+      assert.equal(paid.status, 201);
+      const { id } = (await paid.json()) as { id: string };
+      let posting = { status: "pending", sor_reference: null as string | null };
+      for (let i = 0; i < 50 && posting.status !== "posted"; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        posting = (
+          (await (await fetch(`${hub.apiUrl}/v1/counter-payments/${id}`, { headers: auth })).json()) as { posting: typeof posting }
+        ).posting;
+      }
+      assert.equal(posting.status, "posted");
+      assert.match(String(posting.sor_reference), /^DC-/);
+      const after = (await (await fetch(`${hub.apiUrl}/v1/accounts/property_tax/${parcel.ref}`, { headers: auth })).json()) as {
+        amount_due: number;
+      };
+      assert.equal(after.amount_due, Math.max(0, balance.amount_due - 1_000));
 
       const verify = await runCli(["ledger", "verify"], env);
       assert.equal(verify.code, 0, verify.stderr);

@@ -251,7 +251,10 @@ async function start(config: Config, roleList: string, demo: boolean): Promise<n
         throw error;
       })
     : undefined;
-  if (demoCounty) await hub.connectDemoCounty(demoCounty);
+  if (demoCounty) {
+    await hub.connectDemoCounty(demoCounty);
+    logger.info({ sorUrl: demoCounty.sorUrl }, "demo county connected");
+  }
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       logger.info({ signal }, "shutting down: draining requests");
