@@ -1,11 +1,25 @@
-import { type Quote, quote, type RuleSetId } from "../src/rules/index.ts";
+import {
+  allocateInTiers,
+  applicationOrders,
+  applyPayment,
+  type Charge,
+  type ChargeBalances,
+  defaultUtilityLateFee,
+  type Quote,
+  quote,
+  type RuleSetId,
+  utilityLateFeeCents,
+  type YearApplication,
+} from "../src/rules/index.ts";
 import { addDays, type IsoDate } from "./dates.ts";
 import { type AssessmentCategory, placeInWaterfall, type TierSplit } from "./waterfalls.ts";
 
 /**
- * The county's money rules, pure: balances as of a date and how a payment is applied. No SQL and
+ * The county's accounts, pure: balances as of a date and how a payment is applied. No SQL and
  * no clock: the store loads an account's charges and the lines of its applied payments, calls
- * these functions, and writes what they return.
+ * these functions, and writes what they return. The money rules themselves (P&I, the order of
+ * application, tiered and pro-rata splits, the utility late fee) are the rules engine's, from
+ * src/rules; what is here is the county's: its charges, bill dates, credits and lines.
  *
  * An account's state is its charges (tax bills, court assessments, utility bills, a permit fee)
  * plus the lines of every payment not reversed. Balances are derived from those lines, never
@@ -70,14 +84,6 @@ export interface Balance<Status extends string = string> {
 
 // ─── shared helpers ──────────────────────────────────────────────────────────────────────────
 
-/** `numerator / denominator` rounded half-up, on integers (the rounding every county fee here names). */
-export function roundHalfUp(numerator: number, denominator: number): number {
-  if (!Number.isSafeInteger(numerator) || !Number.isSafeInteger(denominator) || denominator <= 0 || numerator < 0) {
-    throw new RangeError(`roundHalfUp(${numerator}, ${denominator}) needs non-negative safe integers`);
-  }
-  return Math.floor((2 * numerator + denominator) / (2 * denominator));
-}
-
 /** Sums of applied lines by charge and component. */
 class LineSums {
   readonly #sums = new Map<string, number>();
@@ -106,36 +112,35 @@ export function withAllocation(lines: readonly PostedLine[], allocation: Allocat
   return [...lines, ...allocation.lines.map((line) => ({ ...line, paidOn }))];
 }
 
+/** The lines, and what is left of the payment as a credit. */
+function withCredit(lines: ChargeLine[], leftCents: number): ChargeLine[] {
+  return leftCents > 0 ? [...lines, creditLine(leftCents)] : lines;
+}
+
+/** A charge a payment can go to: its balance, and the line that pays `cents` of it. */
+interface Payable {
+  readonly balanceCents: number;
+  readonly line: (cents: number) => ChargeLine;
+}
+
 /**
- * Splits `amountCents` across `weights` in proportion, in whole cents: floors first, then the
- * cents left over go to the largest remainders (earlier entries win ties), so the parts always
- * add up to the amount.
+ * Pays `amountCents` down tiers of charges with the rules' `allocateInTiers`: each tier in full
+ * before the next, one it cannot cover shared pro rata by balance (largest remainder, earlier
+ * charges first on a tie). A one-charge tier is paid as far as the money goes. The rest is a credit.
  */
-export function splitProRata(amountCents: number, weights: readonly number[]): number[] {
-  const total = weights.reduce((a, b) => a + b, 0);
-  if (amountCents < 0 || amountCents > total) throw new RangeError(`Cannot split ${amountCents} over a total of ${total}`);
-  if (total === 0) return weights.map(() => 0);
-  const amount = BigInt(amountCents);
-  const sum = BigInt(total);
-  const parts = weights.map((w) => {
-    const exact = amount * BigInt(w);
-    return { floor: Number(exact / sum), remainder: exact % sum };
-  });
-  let left = amountCents - parts.reduce((a, p) => a + p.floor, 0);
-  const order = parts
-    .map((_, i) => i)
-    .sort((a, b) => {
-      const ra = parts[a]?.remainder ?? 0n;
-      const rb = parts[b]?.remainder ?? 0n;
-      return ra === rb ? a - b : rb > ra ? 1 : -1;
-    });
-  const result = parts.map((p) => p.floor);
-  for (const i of order) {
-    if (left === 0) break;
-    result[i] = (result[i] ?? 0) + 1;
-    left--;
-  }
-  return result;
+function payInTiers(amountCents: number, tiers: readonly (readonly Payable[])[]): Allocation {
+  assertPositiveCents(amountCents);
+  const { applied, leftCents } = allocateInTiers(
+    amountCents,
+    tiers.map((tier) => tier.map((charge) => charge.balanceCents)),
+  );
+  const lines = tiers.flatMap((tier, t) =>
+    tier.flatMap((charge, i) => {
+      const cents = applied[t]?.[i] ?? 0;
+      return cents > 0 ? [charge.line(cents)] : [];
+    }),
+  );
+  return { lines: withCredit(lines, leftCents), accruals: [] };
 }
 
 // ─── property tax parcels ────────────────────────────────────────────────────────────────────
@@ -199,9 +204,7 @@ function quoteTax(state: ParcelState, bill: ParcelBill, amountCents: number, asO
 }
 
 function accrued(q: Quote | undefined, component: AccrualComponent): number {
-  if (!q) return 0;
-  const c = q.components;
-  return component === "penalty" ? c.penaltyCents : component === "interest" ? c.interestCents : c.feesCents;
+  return q ? q.components[`${component}Cents` as const] : 0;
 }
 
 function byBillOrder(a: ParcelBill, b: ParcelBill): number {
@@ -285,30 +288,41 @@ function parcelLine(bill: ParcelBill, component: keyof typeof parcelComponentLab
   };
 }
 
+/** A bill's lines: one per charge with cents, in `order`, then its discount (negative) if any. */
+function parcelLines(bill: ParcelBill, cents: ChargeBalances & { readonly discountCents: number }, order: readonly Charge[]) {
+  const lines = order.flatMap((charge) => {
+    const amountCents = cents[`${charge}Cents` as const];
+    return amountCents > 0 ? [parcelLine(bill, charge, amountCents)] : [];
+  });
+  return cents.discountCents > 0 ? [...lines, parcelLine(bill, "discount", -cents.discountCents)] : lines;
+}
+
 export type ParcelStatus = "current" | "delinquent" | "paid";
 export type CourtStatus = "open" | "paid";
 export type UtilityStatus = "current" | "past_due" | "paid" | "disconnected" | "reconnect_eligible";
 
 export function parcelBalance(state: ParcelState, asOf: IsoDate): Balance<ParcelStatus> & { bills: ParcelBillDue[] } {
   const bills = parcelBillsDue(state, asOf);
-  const breakdown: BreakdownLine[] = [];
-  for (const due of bills) {
-    if (due.taxCents > 0) breakdown.push(parcelLine(due.bill, "tax", due.taxCents));
-    if (due.penaltyCents > 0) breakdown.push(parcelLine(due.bill, "penalty", due.penaltyCents));
-    if (due.interestCents > 0) breakdown.push(parcelLine(due.bill, "interest", due.interestCents));
-    if (due.feesCents > 0) breakdown.push(parcelLine(due.bill, "fees", due.feesCents));
-    if (due.discountCents > 0) breakdown.push(parcelLine(due.bill, "discount", -due.discountCents));
-  }
+  const breakdown = bills.flatMap((due) => parcelLines(due.bill, due, ["tax", "penalty", "interest", "fees"]));
   const amountDueCents = breakdown.reduce((a, l) => a + l.amountCents, 0);
   const status: ParcelStatus = bills.some((b) => b.delinquent) ? "delinquent" : amountDueCents > 0 ? "current" : "paid";
   return { status, amountDueCents, creditCents: creditCents(state.lines), breakdown, bills };
 }
 
+/** Within a bill (rules: Kenai Peninsula Borough §5.12.295, San Francisco): fees, interest, penalty, tax. */
+const parcelOrder = applicationOrders.feesInterestPenaltyTax;
+
+/** What a payment smaller than what a bill owes pays of each of its charges. */
+function partOf(bill: ParcelBill, owed: ChargeBalances, paymentCents: number): ChargeBalances {
+  const { years } = applyPayment({ paymentCents, years: [{ taxYear: bill.taxYear, components: owed }], order: parcelOrder });
+  return (years[0] as YearApplication).applied;
+}
+
 /**
- * Oldest bill first (tax year, then installment); within a bill fees → interest → penalty → tax,
- * with P&I as of the day paid. A bill paid in full gets its discount, if any; a partial payment
- * gets none. When part of the tax is retired, the P&I that had accrued on that part is fixed
- * (see Accrual). Money left when every bill issued by that day is paid is held as a credit.
+ * Oldest bill first (tax year, then installment); within a bill the rules' order, with P&I as of
+ * the day paid. A bill paid in full gets its discount, if any; a partial payment gets none. When
+ * part of the tax is retired, the P&I that had accrued on that part is fixed (see Accrual). Money
+ * left when every bill issued by that day is paid is held as a credit.
  */
 export function allocateParcelPayment(state: ParcelState, amountCents: number, paidOn: IsoDate): Allocation {
   assertPositiveCents(amountCents);
@@ -319,31 +333,20 @@ export function allocateParcelPayment(state: ParcelState, amountCents: number, p
   for (const bill of issuedParcelBills(state, paidOn)) {
     if (left === 0) break;
     const owed = ledger.owed(bill, paidOn);
-    if (owed.taxCents + owed.penaltyCents + owed.interestCents + owed.feesCents === 0) continue;
-    const take = (component: "fees" | "interest" | "penalty", cents: number) => {
-      const applied = Math.min(left, cents);
-      if (applied > 0) lines.push(parcelLine(bill, component, applied));
-      left -= applied;
-    };
+    // Paid in full: every charge, less the discount. Partly paid: the rules' order, and no discount.
     const full = left >= owed.totalCents;
-    take("fees", owed.feesCents);
-    take("interest", owed.interestCents);
-    take("penalty", owed.penaltyCents);
-    // Paid in full: the whole tax, less its discount. Partly paid: what is left, and no discount.
-    const taxCents = full ? owed.taxCents : Math.min(left, owed.taxCents);
-    if (taxCents > 0) lines.push(parcelLine(bill, "tax", taxCents));
-    if (full && owed.discountCents > 0) lines.push(parcelLine(bill, "discount", -owed.discountCents));
-    left -= full ? owed.taxCents - owed.discountCents : taxCents;
-    if (taxCents > 0) {
-      const after = taxCents < owed.taxCents ? quoteTax(state, bill, owed.taxCents - taxCents, paidOn) : undefined;
+    const paid = full ? owed : { ...partOf(bill, owed, left), discountCents: 0 };
+    lines.push(...parcelLines(bill, paid, parcelOrder.tiers.flat()));
+    left = full ? left - owed.totalCents : 0;
+    if (paid.taxCents > 0) {
+      const after = paid.taxCents < owed.taxCents ? quoteTax(state, bill, owed.taxCents - paid.taxCents, paidOn) : undefined;
       for (const component of accrualComponents) {
         const cents = Math.max(0, accrued(owed.quoteOfRemaining, component) - accrued(after, component));
         if (cents > 0) accruals.push({ chargeId: bill.billId, component, amountCents: cents });
       }
     }
   }
-  if (left > 0) lines.push(creditLine(left));
-  return { lines, accruals };
+  return { lines: withCredit(lines, left), accruals };
 }
 
 // ─── court cases ─────────────────────────────────────────────────────────────────────────────
@@ -419,42 +422,19 @@ export function courtBalance(state: CourtState): Balance<CourtStatus> & { assess
 
 /**
  * Tier by tier across every assessment of the case, each assessment placed by the waterfall in
- * force on its assessment date. A tier the payment cannot cover is split pro rata by balance when
- * all its assessments say pro rata, else paid oldest assessment first.
+ * force on its assessment date (tiers of equal rank are paid together, whatever their version). A
+ * tier the payment cannot cover is split pro rata by balance when all its assessments say pro
+ * rata, else paid oldest assessment first.
  */
 export function allocateCourtPayment(state: CourtState, amountCents: number): Allocation {
-  assertPositiveCents(amountCents);
   const open = courtAssessmentBalances(state).filter((a) => a.balanceCents > 0);
   const ranks = [...new Set(open.map((a) => a.rank))].sort((a, b) => a - b);
-  const lines: ChargeLine[] = [];
-  let left = amountCents;
-  for (const rank of ranks) {
-    if (left === 0) break;
+  const tiers = ranks.flatMap((rank) => {
     const tier = open.filter((a) => a.rank === rank);
-    const tierCents = tier.reduce((sum, a) => sum + a.balanceCents, 0);
-    let parts: number[];
-    if (left >= tierCents) parts = tier.map((a) => a.balanceCents);
-    else if (tier.every((a) => a.split === "pro_rata")) {
-      parts = splitProRata(
-        left,
-        tier.map((a) => a.balanceCents),
-      );
-    } else {
-      let rest = left;
-      parts = tier.map((a) => {
-        const cents = Math.min(rest, a.balanceCents);
-        rest -= cents;
-        return cents;
-      });
-    }
-    tier.forEach((a, i) => {
-      const cents = parts[i] ?? 0;
-      if (cents > 0) lines.push(assessmentLine(a.assessment, cents));
-      left -= cents;
-    });
-  }
-  if (left > 0) lines.push(creditLine(left));
-  return { lines, accruals: [] };
+    const payables = tier.map((a) => ({ balanceCents: a.balanceCents, line: (cents: number) => assessmentLine(a.assessment, cents) }));
+    return tier.every((a) => a.split === "pro_rata") ? [payables] : payables.map((payable) => [payable]);
+  });
+  return payInTiers(amountCents, tiers);
 }
 
 // ─── utility accounts ────────────────────────────────────────────────────────────────────────
@@ -476,22 +456,6 @@ export interface UtilityState {
   readonly reconnectEligible: boolean;
 }
 
-/** A bill paid within this many days after its due date is not charged a late fee. */
-export const lateFeeGraceDays = 10;
-
-/** The late fee on an unpaid amount: 10% of the first $3.00 plus 3% of the excess, rounded half-up. */
-export function lateFeeCents(unpaidCents: number): number {
-  if (unpaidCents <= 0) return 0;
-  const first = Math.min(unpaidCents, 300);
-  const excess = unpaidCents - first;
-  return roundHalfUp(first * 10 + excess * 3, 100);
-}
-
-/** The first day a bill unpaid at the end of the grace period owes its late fee. */
-export function lateFeeDate(bill: UtilityBill): IsoDate {
-  return addDays(bill.dueDate, lateFeeGraceDays + 1);
-}
-
 export interface UtilityBillDue {
   readonly bill: UtilityBill;
   readonly principalPaidCents: number;
@@ -504,20 +468,18 @@ function byUtilityBillOrder(a: UtilityBill, b: UtilityBill): number {
   return a.dueDate.localeCompare(b.dueDate) || a.billDate.localeCompare(b.billDate) || a.billId.localeCompare(b.billId);
 }
 
-/** Every bill issued by `asOf` (its bill date), oldest first, with what it owes that day. */
+/**
+ * Every bill issued by `asOf` (its bill date), oldest first, with what it owes that day. The late
+ * fee is the rules' default utility late fee, on what was still unpaid when the grace period ended.
+ */
 export function utilityBillsDue(state: UtilityState, asOf: IsoDate): UtilityBillDue[] {
   const sums = new LineSums(state.lines);
   const issued = state.bills.filter((b) => b.billDate <= asOf).sort(byUtilityBillOrder);
   return issued.map((bill) => {
     const principalPaidCents = sums.get(bill.billId, "principal");
-    const feeDate = lateFeeDate(bill);
-    let fee = 0;
-    if (bill.lateFeeApplies && asOf >= feeDate) {
-      const paidInTime = state.lines
-        .filter((l) => l.chargeId === bill.billId && l.component === "principal" && l.paidOn < feeDate)
-        .reduce((a, l) => a + l.amountCents, 0);
-      fee = lateFeeCents(bill.amountCents - paidInTime);
-    }
+    const graceEnds = addDays(bill.dueDate, defaultUtilityLateFee.graceDays);
+    const paidInTime = new LineSums(state.lines.filter((l) => l.paidOn <= graceEnds)).get(bill.billId, "principal");
+    const fee = bill.lateFeeApplies ? utilityLateFeeCents(bill.amountCents - paidInTime, bill.dueDate, asOf) : 0;
     return {
       bill,
       principalPaidCents,
@@ -563,21 +525,11 @@ function utilityLine(bill: UtilityBill, component: "principal" | "fees", amountC
 
 /** Oldest bill first; within a bill its late fee, then the bill itself. */
 export function allocateUtilityPayment(state: UtilityState, amountCents: number, paidOn: IsoDate): Allocation {
-  assertPositiveCents(amountCents);
-  const lines: ChargeLine[] = [];
-  let left = amountCents;
-  for (const due of utilityBillsDue(state, paidOn)) {
-    for (const [component, owed] of [
-      ["fees", due.feesDueCents],
-      ["principal", due.principalDueCents],
-    ] as const) {
-      const cents = Math.min(left, owed);
-      if (cents > 0) lines.push(utilityLine(due.bill, component, cents));
-      left -= cents;
-    }
-  }
-  if (left > 0) lines.push(creditLine(left));
-  return { lines, accruals: [] };
+  const tiers = utilityBillsDue(state, paidOn).flatMap((due) => [
+    [{ balanceCents: due.feesDueCents, line: (cents: number) => utilityLine(due.bill, "fees", cents) }],
+    [{ balanceCents: due.principalDueCents, line: (cents: number) => utilityLine(due.bill, "principal", cents) }],
+  ]);
+  return payInTiers(amountCents, tiers);
 }
 
 /**
@@ -603,36 +555,22 @@ export interface PermitState {
   readonly lines: readonly PostedLine[];
 }
 
-function permitFeeLabel(state: PermitState): string {
-  return `${state.permitType[0]?.toUpperCase() ?? ""}${state.permitType.slice(1)} permit fee`;
+function permitFeeLine(state: PermitState, amountCents: number) {
+  const label = `${state.permitType[0]?.toUpperCase() ?? ""}${state.permitType.slice(1)} permit fee`;
+  return { chargeId: state.ref, label, taxYear: null, installment: null, component: "fees" as const, amountCents };
 }
 
 export function permitBalance(state: PermitState): Balance<PermitState["status"]> & { paidCents: number } {
   const paidCents = new LineSums(state.lines).get(state.ref, "fees");
   const dueCents = state.feeCents - paidCents;
-  const breakdown: BreakdownLine[] =
-    dueCents > 0 ? [{ label: permitFeeLabel(state), taxYear: null, installment: null, component: "fees", amountCents: dueCents }] : [];
+  const breakdown = dueCents > 0 ? [permitFeeLine(state, dueCents)] : [];
   return { status: state.status, amountDueCents: Math.max(0, dueCents), creditCents: creditCents(state.lines), breakdown, paidCents };
 }
 
 /** The fee first; a permit is issued once its fee is paid in full. */
 export function allocatePermitPayment(state: PermitState, amountCents: number): Allocation {
-  assertPositiveCents(amountCents);
-  const { amountDueCents } = permitBalance(state);
-  const cents = Math.min(amountCents, amountDueCents);
-  const lines: ChargeLine[] = [];
-  if (cents > 0) {
-    lines.push({
-      chargeId: state.ref,
-      label: permitFeeLabel(state),
-      taxYear: null,
-      installment: null,
-      component: "fees",
-      amountCents: cents,
-    });
-  }
-  if (amountCents > cents) lines.push(creditLine(amountCents - cents));
-  return { lines, accruals: [] };
+  const owed = { balanceCents: permitBalance(state).amountDueCents, line: (cents: number) => permitFeeLine(state, cents) };
+  return payInTiers(amountCents, [[owed]]);
 }
 
 // ─── any kind ────────────────────────────────────────────────────────────────────────────────

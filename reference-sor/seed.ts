@@ -1,5 +1,5 @@
 import type { Database } from "../src/platform/index.ts";
-import { quote, type RuleSetId } from "../src/rules/index.ts";
+import { applyRatio, percentOf, quote, type RuleSetId } from "../src/rules/index.ts";
 import {
   type AccountKind,
   type AccountState,
@@ -14,7 +14,6 @@ import {
   type ParcelBill,
   type ParcelState,
   type PermitState,
-  roundHalfUp,
   stateAfter,
   type UtilityBill,
   type UtilityState,
@@ -269,7 +268,7 @@ export function generateSeedData(options: SeedOptions): SeedData {
       let yearTaxCents = 0;
       for (const unitCode of district.units) {
         const taxable = homestead && unitCode === district.school ? Math.max(0, valueCents - schoolHomesteadExemptionCents) : valueCents;
-        const taxCents = roundHalfUp(taxable * (rateOf.get(`${unitCode}/${taxYear}`) ?? 0), 1_000_000);
+        const taxCents = applyRatio(taxable, { numerator: rateOf.get(`${unitCode}/${taxYear}`) ?? 0, denominator: 1_000_000 }, "half_up");
         levies.push({ ref, taxYear, unitCode, taxableValueCents: taxable, taxCents });
         yearTaxCents += taxCents;
       }
@@ -354,9 +353,9 @@ export function generateSeedData(options: SeedOptions): SeedData {
     };
     const fineCents = c.int(20, 300) * 500;
     if (c.chance(0.35)) add("restitution", "Victim restitution", sentencedOn, c.int(250, 8_000) * 100);
-    add("state_surcharge", "State surcharge (20%)", sentencedOn, roundHalfUp(fineCents * 20, 100));
+    add("state_surcharge", "State surcharge (20%)", sentencedOn, percentOf(fineCents, 2_000, "half_up"));
     add("fine", "Base fine", sentencedOn, fineCents);
-    add("penalty_assessment", "Penalty assessments", sentencedOn, roundHalfUp(fineCents * 310, 100));
+    add("penalty_assessment", "Penalty assessments", sentencedOn, percentOf(fineCents, 31_000, "half_up"));
     add("cost", "Court operations assessment", sentencedOn, 4_000);
     add("cost", "Criminal conviction assessment", sentencedOn, 3_000);
     const laterOn = addDays(sentencedOn, c.int(200, 700));

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import fc from "fast-check";
-import { applyToWaterfall, type CourtDebt, californiaPenalCode1203_1d, courtWaterfall } from "./index.ts";
+import { applyToWaterfall, type CourtDebt, californiaPenalCode1203_1d, courtWaterfall, waterfallVersionOn } from "./index.ts";
 import { remitError } from "./test-helpers.ts";
 
 const debts: CourtDebt[] = [
@@ -116,6 +116,63 @@ describe("court waterfalls", () => {
         }),
       remitError("invalid_payment_input", "debts[0].category"),
     );
+  });
+
+  test("an in-order tier pays its debts one after another, as listed; the default tier shares pro rata", () => {
+    const inOrder = courtWaterfall({
+      id: "test-in-order",
+      name: "A waterfall whose first tier pays in order",
+      versions: [
+        {
+          effectiveFrom: null,
+          source: "test data",
+          tiers: [
+            { name: "costs", categories: ["cost"], split: "in_order" },
+            { name: "fines", categories: ["fine"] },
+          ],
+        },
+      ],
+    });
+    const owed: CourtDebt[] = [
+      { id: "fine-1", category: "fine", balanceCents: 100 },
+      { id: "cost-old", category: "cost", balanceCents: 300 },
+      { id: "fine-2", category: "fine", balanceCents: 300 },
+      { id: "cost-new", category: "cost", balanceCents: 100 },
+    ];
+    const paid = (paymentCents: number) =>
+      applyToWaterfall({ waterfall: inOrder, assessmentDate: "2025-06-01", paymentCents, debts: owed }).allocations.map((a) => [
+        a.id,
+        a.appliedCents,
+      ]);
+    assert.deepEqual(paid(350), [
+      ["cost-old", 300],
+      ["cost-new", 50],
+      ["fine-1", 0],
+      ["fine-2", 0],
+    ]);
+    assert.deepEqual(paid(500), [
+      ["cost-old", 300],
+      ["cost-new", 100],
+      ["fine-1", 25],
+      ["fine-2", 75],
+    ]);
+    assert.throws(
+      () =>
+        courtWaterfall({
+          id: "bad",
+          name: "bad",
+          versions: [{ effectiveFrom: null, source: "", tiers: [{ name: "a", categories: ["fine"], split: "sideways" as "in_order" }] }],
+        }),
+      remitError("invalid_waterfall", "versions[0].tiers"),
+    );
+  });
+
+  test("the version in force on a date can be asked for on its own", () => {
+    assert.equal(waterfallVersionOn(versioned, "2024-06-30")?.effectiveFrom, "2020-01-01");
+    assert.equal(waterfallVersionOn(versioned, "2024-07-01")?.effectiveFrom, "2024-07-01");
+    assert.equal(waterfallVersionOn(versioned, "2019-12-31"), undefined);
+    assert.equal(waterfallVersionOn(versioned, "2024-02-30"), undefined);
+    assert.equal(waterfallVersionOn(californiaPenalCode1203_1d, "1900-01-01")?.effectiveFrom, null);
   });
 
   test("a waterfall never applies more than the payment or any debt's balance, and pays tiers strictly in order", () => {

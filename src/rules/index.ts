@@ -34,6 +34,7 @@ export {
   type WaterfallInput,
   type WaterfallTier,
   type WaterfallVersion,
+  waterfallVersionOn,
 } from "./domain/court-waterfall.ts";
 export { type PlainDate, parseIsoDate } from "./domain/dates.ts";
 export { type RulesErrorCode, rulesErrors } from "./domain/errors.ts";

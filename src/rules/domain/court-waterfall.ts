@@ -9,11 +9,15 @@ import { allocateInTiers, isCents } from "./money.ts";
  */
 export interface WaterfallTier {
   readonly name: string;
-  /** The categories this tier pays; all debts in the tier share pro rata by balance. */
+  /** The categories this tier pays. */
   readonly categories: readonly string[];
+  /** `pro_rata` (the default): the tier's debts share by balance; `in_order`: each is paid in full before the next, as listed. */
+  readonly split?: "pro_rata" | "in_order";
 }
 
 export interface WaterfallVersion {
+  /** A name for people (`ca-pc-1203.1d-2018`); the rules do not use it. */
+  readonly id?: string;
   /**
    * YYYY-MM-DD: debts assessed on or after this day use this version, until the next one. `null`
    * marks the base version, in force before every dated one — used where the sources do not say when
@@ -51,6 +55,9 @@ export function courtWaterfall(definition: CourtWaterfall): CourtWaterfall {
     const categories = version.tiers.flatMap((tier) => tier.categories);
     if (version.tiers.length === 0 || categories.length === 0 || new Set(categories).size !== categories.length) {
       throw invalid("A version has tiers that name each category once", `${at}.tiers`);
+    }
+    if (version.tiers.some((tier) => tier.split !== undefined && tier.split !== "pro_rata" && tier.split !== "in_order")) {
+      throw invalid("A tier's split is pro_rata or in_order", `${at}.tiers`);
     }
   });
   const versions = [...definition.versions].sort((a, b) =>
@@ -118,6 +125,17 @@ export interface WaterfallApplication {
 
 export const courtDebtsMax = 1000;
 
+/** The version in force for debts assessed on `assessedOn` (YYYY-MM-DD); undefined before the first, or for a date that is not real. */
+export function waterfallVersionOn(waterfall: CourtWaterfall, assessedOn: string): WaterfallVersion | undefined {
+  const date = parseIsoDate(assessedOn);
+  if (date === undefined) return undefined;
+  return [...waterfall.versions].reverse().find((version) => {
+    if (version.effectiveFrom === null) return true;
+    const from = parseIsoDate(version.effectiveFrom);
+    return from !== undefined && isOnOrAfter(date, from);
+  });
+}
+
 /** Pays a court installment down the waterfall version in force on the assessment date. */
 export function applyToWaterfall(input: WaterfallInput): WaterfallApplication {
   const assessmentDate = parseIsoDate(input.assessmentDate);
@@ -127,11 +145,7 @@ export function applyToWaterfall(input: WaterfallInput): WaterfallApplication {
   if (!isCents(input.paymentCents)) {
     throw rulesError("invalid_payment_input", "The payment is a whole, non-negative number of cents", "payment_cents");
   }
-  const version = [...input.waterfall.versions].reverse().find((candidate) => {
-    if (candidate.effectiveFrom === null) return true;
-    const from = parseIsoDate(candidate.effectiveFrom);
-    return from !== undefined && isOnOrAfter(assessmentDate, from);
-  });
+  const version = waterfallVersionOn(input.waterfall, input.assessmentDate);
   if (version === undefined) {
     throw rulesError(
       "no_waterfall_version",
@@ -165,17 +179,21 @@ export function applyToWaterfall(input: WaterfallInput): WaterfallApplication {
     throw rulesError("invalid_payment_input", "The debts' balances outgrow a safe integer", "debts");
   }
 
-  const debtsByTier = version.tiers.map((_, index) => input.debts.filter((debt) => tierOf.get(debt.category) === index));
+  // An in-order tier pays like a run of one-debt tiers.
+  const groups = version.tiers.flatMap((tier, index) => {
+    const debts = input.debts.filter((debt) => tierOf.get(debt.category) === index);
+    return tier.split === "in_order" ? debts.map((debt) => ({ tier, debts: [debt] })) : [{ tier, debts }];
+  });
   const { applied, leftCents } = allocateInTiers(
     input.paymentCents,
-    debtsByTier.map((debts) => debts.map((debt) => debt.balanceCents)),
+    groups.map((group) => group.debts.map((debt) => debt.balanceCents)),
   );
-  const allocations = debtsByTier.flatMap((debts, t) =>
-    debts.map((debt, d) => ({
+  const allocations = groups.flatMap((group, g) =>
+    group.debts.map((debt, d) => ({
       id: debt.id,
       category: debt.category,
-      tier: (version.tiers[t] as WaterfallTier).name,
-      appliedCents: applied[t]?.[d] ?? 0,
+      tier: group.tier.name,
+      appliedCents: applied[g]?.[d] ?? 0,
     })),
   );
   return {
