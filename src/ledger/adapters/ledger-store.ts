@@ -47,20 +47,30 @@ const toTransfer = (r: TransferRow): Transfer => ({
   createdAt: r.created_at,
 });
 
-/** Inserts the account unless one with the same fund and code exists; returns whichever is stored. */
+/**
+ * The account with this fund and code, inserted first if there is none. One statement either way:
+ * the usual case (it exists) reads it; a concurrent insert is caught by the unique key and read.
+ */
 export async function insertAccountOnce(sql: Sql, a: Omit<Account, "createdAt">): Promise<Account> {
-  const [inserted] = await sql.query<AccountRow>(
-    `INSERT INTO ledger_accounts (agency_id, id, fund, code, name, normal_side) VALUES ($1, $2, $3, $4, $5, $6)
-     ON CONFLICT (agency_id, fund, code) DO NOTHING RETURNING *`,
+  const [row] = await sql.query<AccountRow>(
+    `WITH existing AS (
+       SELECT * FROM ledger_accounts WHERE agency_id = $1 AND fund = $3 AND code = $4
+     ), inserted AS (
+       INSERT INTO ledger_accounts (agency_id, id, fund, code, name, normal_side)
+       SELECT $1, $2, $3, $4, $5, $6 WHERE NOT EXISTS (SELECT 1 FROM existing)
+       ON CONFLICT (agency_id, fund, code) DO NOTHING RETURNING *
+     )
+     SELECT * FROM existing UNION ALL SELECT * FROM inserted`,
     [a.agencyId, a.id, a.fund, a.code, a.name, a.normalSide],
   );
-  if (inserted) return toAccount(inserted);
-  const [existing] = await sql.query<AccountRow>("SELECT * FROM ledger_accounts WHERE agency_id = $1 AND fund = $2 AND code = $3", [
+  if (row) return toAccount(row);
+  // Inserted by a concurrent transaction after this statement's snapshot: read it now.
+  const [raced] = await sql.query<AccountRow>("SELECT * FROM ledger_accounts WHERE agency_id = $1 AND fund = $2 AND code = $3", [
     a.agencyId,
     a.fund,
     a.code,
   ]);
-  return toAccount(existing as AccountRow);
+  return toAccount(raced as AccountRow);
 }
 
 export async function findAccount(sql: Sql, agencyId: string, accountId: string): Promise<Account | undefined> {

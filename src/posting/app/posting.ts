@@ -15,10 +15,10 @@ export interface PostingInput {
 
 /**
  * Asks for a payment to be posted to its system of record. Call it inside the transaction that
- * records the payment: the posting and its outbox message commit with it, or not at all.
+ * records the payment, after checking the system exists (`getSystem`): the posting and its outbox
+ * message commit with the payment, or not at all.
  */
 export async function requestPosting(tx: Sql, input: PostingInput, now: Date): Promise<void> {
-  await getSystem(tx, input.agencyId, input.account.system);
   const added = await store.insertPosting(tx, {
     agencyId: input.agencyId,
     paymentId: input.paymentId,
