@@ -1,4 +1,8 @@
 import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import packageJson from "../package.json" with { type: "json" };
 import { isolatedEnv, runCli } from "./helpers.ts";
@@ -114,6 +118,45 @@ describe("remit CLI", () => {
     const bad = await runCli(["pni", "quote", "--rules", "NV", "--amount", "1", "--tax-year", "2025", "--as-of", "2026-01-01"], env);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /unknown_rule_set/);
+  });
+
+  const corpus = new URL("../../shared/corpus/nacha/", import.meta.url).pathname;
+  const haveCorpus = existsSync(corpus);
+  test("ach validate, parse and write work on real NACHA files", {
+    skip: haveCorpus ? false : `no NACHA corpus at ${corpus}`,
+  }, async () => {
+    const valid = await runCli(["ach", "validate", `${corpus}examples__testdata__ppd-debit.ach`, "--json"], env);
+    assert.equal(valid.code, 0, valid.stderr);
+    assert.deepEqual(json(valid.stdout), {
+      valid: true,
+      errors: [],
+      batches: 1,
+      entries: 1,
+      addenda: 0,
+      total_debit_cents: 200_000_000,
+      total_credit_cents: 0,
+    });
+    const invalid = await runCli(["ach", "validate", `${corpus}20110729A-invalid.ach`, "--json"], env);
+    assert.equal(invalid.code, 1);
+    assert.ok(json(invalid.stdout).errors.length > 0);
+
+    const parsed = await runCli(["ach", "parse", `${corpus}examples__testdata__ppd-debit.ach`], env);
+    assert.equal(parsed.code, 0, parsed.stderr);
+    const dir = await mkdtemp(join(tmpdir(), "remit-ach-"));
+    await writeFile(join(dir, "file.json"), parsed.stdout);
+    const written = await runCli(["ach", "write", "--from", join(dir, "file.json"), "--out", join(dir, "out.ach")], env);
+    assert.equal(written.code, 0, written.stderr);
+    const again = await runCli(["ach", "validate", join(dir, "out.ach"), "--json"], env);
+    assert.equal(json(again.stdout).valid, true);
+    const original = (await readFile(`${corpus}examples__testdata__ppd-debit.ach`, "utf8"))
+      .split(/\r?\n/)
+      .map((l) => l.trimEnd())
+      .filter((l) => l && !/^9+$/.test(l));
+    const roundTripped = (await readFile(join(dir, "out.ach"), "utf8"))
+      .split("\n")
+      .map((l) => l.trimEnd())
+      .filter((l) => l && !/^9+$/.test(l));
+    assert.deepEqual(roundTripped, original);
   });
 
   test("ledger verify exits 0 on a sound ledger", async () => {

@@ -1,5 +1,6 @@
 import { Type } from "typebox";
 import { accountsErrors } from "../accounts/index.ts";
+import { nachaErrors } from "../ach/index.ts";
 import { agencyErrors } from "../agencies/index.ts";
 import { counterErrors } from "../counter/index.ts";
 import { ledgerErrors } from "../ledger/index.ts";
@@ -18,6 +19,7 @@ export const errorCatalogs: Readonly<Record<string, ErrorCatalog>> = {
   outbox: outboxErrors,
   counter: counterErrors,
   rules: rulesErrors,
+  ach: nachaErrors,
 };
 
 export const errorCodes = Object.values(errorCatalogs).flatMap((catalog) => Object.keys(catalog));

@@ -1,5 +1,8 @@
+import { createReadStream } from "node:fs";
+import { readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import packageJson from "../../package.json" with { type: "json" };
+import { checkNachaFile, type NachaFile, parseNacha, writeNacha } from "../ach/index.ts";
 import { callControlSocket, isAdminCommand, runAdminCommand } from "../admin/index.ts";
 import { openHubDatabase, startHub } from "../hub/index.ts";
 import {
@@ -32,6 +35,10 @@ Commands:
                          issue an API key (its secret is shown once)
   ledger verify          recompute every balance and invariant; exit 1 on a violation
   demo                   print the demo agency with a fresh test key
+  ach validate <file>    check a NACHA file; exit 0 when valid, 1 when not
+  ach parse <file>       print the file's whole structure as JSON
+  ach write --from <file.json> [--out <file>]
+                         write a NACHA file from that structure (to standard output by default)
   pni quote --rules <${ruleSetIds.join("|")}> --amount <cents> --tax-year <YYYY>
             [--installment <n>] [--property-class residential|nonresidential] --as-of <YYYY-MM-DD>
                          penalty, interest, fees and discount on an unpaid bill of that base tax
@@ -123,6 +130,26 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
         print(demo, `agency ${demo.agency_id}\nAPI key ${demo.api_key}\npublishable key ${demo.publishable_key}`);
         return 0;
       }
+      case "ach": {
+        const path = positionals[2];
+        if (sub === "validate" || sub === "parse") {
+          if (!path) throw new UsageError(`ach ${sub} needs a file`);
+          if (sub === "parse") {
+            out.write(`${JSON.stringify(await parseNacha(createReadStream(path)), null, 2)}\n`);
+            return 0;
+          }
+          const check = await checkNachaFile(createReadStream(path));
+          const summary = `${check.valid ? "valid" : "INVALID"}: ${check.batches} batches, ${check.entries} entries, ${check.addenda} addenda, debits ${check.total_debit_cents} ¢, credits ${check.total_credit_cents} ¢`;
+          print(check, [summary, ...check.errors.map((e) => `  line ${e.line}: ${e.code}: ${e.message}`)].join("\n"));
+          return check.valid ? 0 : 1;
+        }
+        expectSub(command, sub, "write");
+        const structure = JSON.parse(await readFile(required(values.from, "--from"), "utf8")) as NachaFile;
+        const text = writeNacha(structure);
+        if (values.out) await writeFile(values.out, text);
+        else out.write(text);
+        return 0;
+      }
       case "pni": {
         expectSub(command, sub, "quote");
         const q = quote({
@@ -192,6 +219,8 @@ function parse(argv: readonly string[]) {
       installment: { type: "string" },
       "property-class": { type: "string" },
       "as-of": { type: "string" },
+      from: { type: "string" },
+      out: { type: "string" },
     },
   });
 }
