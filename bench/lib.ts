@@ -26,7 +26,35 @@ export interface BenchOutcome {
 /** A benchmark module `bench/<name>.ts` exports these. */
 export interface BenchModule {
   readonly description: string;
+  /** Measured seconds when BENCH_SECONDS is not set; 10 when absent. */
+  readonly defaultSeconds?: number;
   run(options: BenchOptions): Promise<BenchOutcome>;
+}
+
+/** A non-negative number from the environment, or `fallback` when the variable is unset or empty. */
+export function envNumber(name: string, fallback: number): number {
+  const text = process.env[name];
+  if (text === undefined || text.trim() === "") return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a non-negative number, not "${text}"`);
+  return value;
+}
+
+/** Nearest-rank percentiles of a list of values (any order), rounded; NaN when there are none. */
+export function summarize(
+  values: readonly number[],
+  digits = 1,
+): { n: number; p50: number; p90: number; p99: number; max: number; mean: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mean = sorted.reduce((s, x) => s + x, 0) / Math.max(sorted.length, 1);
+  return {
+    n: sorted.length,
+    p50: round(percentile(sorted, 0.5), digits),
+    p90: round(percentile(sorted, 0.9), digits),
+    p99: round(percentile(sorted, 0.99), digits),
+    max: round(sorted.length > 0 ? (sorted[sorted.length - 1] as number) : Number.NaN, digits),
+    mean: round(sorted.length > 0 ? mean : Number.NaN, digits),
+  };
 }
 
 export const defaultServerUrl = "postgres://postgres@127.0.0.1:5432/test";
@@ -119,6 +147,69 @@ export async function runLoad(concurrency: number, seconds: number, op: (loop: n
   };
 }
 
+export interface OpenLoopResult {
+  /** Calls the schedule asked for: rate × seconds. */
+  readonly scheduled: number;
+  readonly completed: number;
+  readonly errors: number;
+  readonly firstError: string | null;
+  /** Calls started per second, from the first start to one interval after the last. */
+  readonly achievedRate: number;
+  /** From the first start until the last call finished. */
+  readonly elapsedSeconds: number;
+  /** Each call's wall time, from its actual start. */
+  readonly latencyMs: ReturnType<typeof summarize>;
+  /** How late calls started against the schedule (a busy event loop delays them). */
+  readonly startLagMs: ReturnType<typeof summarize>;
+}
+
+/**
+ * Open-loop load: starts call `seq` at `seq / rate` seconds whether or not earlier calls have
+ * finished (so a slow server does not slow the arrivals, unlike `runLoad`), for `seconds`, then
+ * waits for every call in flight.
+ */
+export async function runOpenLoop(rate: number, seconds: number, op: (seq: number) => Promise<void>): Promise<OpenLoopResult> {
+  if (!(rate > 0)) throw new Error(`the rate must be above 0, not ${rate}`);
+  const scheduled = Math.max(1, Math.round(rate * seconds));
+  const latencies: number[] = [];
+  const lags: number[] = [];
+  let errors = 0;
+  let firstError: string | null = null;
+  const calls: Promise<void>[] = [];
+  const start = performance.now();
+  let lastStart = start;
+  for (let seq = 0; seq < scheduled; seq++) {
+    const due = start + (seq * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const t0 = performance.now();
+    lastStart = t0;
+    lags.push(Math.max(0, t0 - due));
+    calls.push(
+      op(seq).then(
+        () => {
+          latencies.push(performance.now() - t0);
+        },
+        (error: unknown) => {
+          errors++;
+          firstError ??= error instanceof Error ? error.message : String(error);
+        },
+      ),
+    );
+  }
+  await Promise.all(calls);
+  return {
+    scheduled,
+    completed: latencies.length,
+    errors,
+    firstError,
+    achievedRate: round(scheduled / ((lastStart - start) / 1000 + 1 / rate), 1),
+    elapsedSeconds: round((performance.now() - start) / 1000, 3),
+    latencyMs: summarize(latencies, 2),
+    startLagMs: summarize(lags, 2),
+  };
+}
+
 /** Nearest-rank percentile of ascending values; NaN when there are none. */
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -182,11 +273,27 @@ function processCpuSeconds(pids: readonly number[]): Map<number, number> {
   return seconds;
 }
 
+/** Tracks one other local process's CPU from now on: `pct()` is its use since, in percent of one CPU (undefined without a pid). */
+export function trackProcessCpu(pid: number | undefined): { pct(): number | undefined } {
+  if (pid === undefined) return { pct: () => undefined };
+  const t0 = performance.now();
+  const c0 = processCpuSeconds([pid]).get(pid);
+  return {
+    pct() {
+      const c1 = processCpuSeconds([pid]).get(pid);
+      const seconds = (performance.now() - t0) / 1000;
+      return c0 === undefined || c1 === undefined || seconds <= 0 ? undefined : round((100 * (c1 - c0)) / seconds, 1);
+    },
+  };
+}
+
 export interface CpuReport {
   /** Share of all the host's CPUs that were busy (any process), in percent. */
   readonly hostBusyPct: number | null;
   /** This Node process, in percent of one CPU. */
   readonly nodePct: number;
+  /** Share of the time this process's event loop was busy (not waiting for I/O), in percent: at ~100 % it is the bottleneck. */
+  readonly eventLoopBusyPct: number;
   /** The given server backends (when local; those alive from start to end), in percent of one CPU. */
   readonly backendsPct: number | null;
 }
@@ -195,12 +302,14 @@ export interface CpuReport {
 export async function withCpu<T>(work: () => Promise<T>, backendPids: readonly number[] = []): Promise<{ value: T; cpu: CpuReport }> {
   const host0 = hostCpuTicks();
   const node0 = process.cpuUsage();
+  const elu0 = performance.eventLoopUtilization();
   const pg0 = processCpuSeconds(backendPids);
   const t0 = performance.now();
   const value = await work();
   const seconds = (performance.now() - t0) / 1000;
   const host1 = hostCpuTicks();
   const node = process.cpuUsage(node0);
+  const elu = performance.eventLoopUtilization(elu0);
   const pg1 = processCpuSeconds(backendPids);
   let backendSeconds = 0;
   let backendsSeen = 0;
@@ -217,6 +326,7 @@ export async function withCpu<T>(work: () => Promise<T>, backendPids: readonly n
     cpu: {
       hostBusyPct,
       nodePct: round((100 * (node.user + node.system)) / 1e6 / seconds, 1),
+      eventLoopBusyPct: round(100 * elu.utilization, 1),
       backendsPct: backendsSeen > 0 ? round((100 * backendSeconds) / seconds, 1) : null,
     },
   };

@@ -7,25 +7,24 @@
  * in `lib.ts`) and add one line to `benchmarks` below.
  */
 import { mkdir, writeFile } from "node:fs/promises";
-import type { BenchModule, BenchOptions } from "./lib.ts";
+import { type BenchModule, type BenchOptions, envNumber } from "./lib.ts";
 
 const benchmarks: Record<string, () => Promise<BenchModule>> = {
   ledger: () => import("./ledger.ts"),
+  posting: () => import("./posting.ts"),
+  balance: () => import("./balance.ts"),
+  nacha: () => import("./nacha.ts"),
 };
 
 const resultsDir = new URL("./results/", import.meta.url);
 
-function positiveSeconds(name: string, fallback: number): number {
-  const text = process.env[name];
-  if (text === undefined || text === "") return fallback;
-  const value = Number(text);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number of seconds, not "${text}"`);
-  return value;
-}
+const benchSeconds = (bench: BenchModule) => envNumber("BENCH_SECONDS", bench.defaultSeconds ?? 10);
 
 async function main(argv: readonly string[]): Promise<number> {
   if (argv.includes("--help") || argv.includes("-h")) {
-    console.log(`usage: node bench/run.ts [${Object.keys(benchmarks).join("|")}]…   (env BENCH_SECONDS, BENCH_WARMUP_SECONDS)`);
+    console.log(
+      `usage: node bench/run.ts [${Object.keys(benchmarks).join("|")}]…   (env BENCH_SECONDS, BENCH_WARMUP_SECONDS, BENCH_POSTING_RATE)`,
+    );
     return 0;
   }
   const names = argv.length > 0 ? [...new Set(argv)] : Object.keys(benchmarks);
@@ -34,13 +33,6 @@ async function main(argv: readonly string[]): Promise<number> {
     console.error(`unknown benchmark ${unknown.join(", ")}; known: ${Object.keys(benchmarks).join(", ")}`);
     return 2;
   }
-  const seconds = positiveSeconds("BENCH_SECONDS", 10);
-  if (seconds === 0) throw new Error("BENCH_SECONDS must be above 0");
-  const options: BenchOptions = {
-    seconds,
-    warmupSeconds: positiveSeconds("BENCH_WARMUP_SECONDS", Math.min(2, seconds)),
-    log: (line) => console.log(`  ${line}`),
-  };
   await mkdir(resultsDir, { recursive: true });
 
   let failed = 0;
@@ -51,6 +43,13 @@ async function main(argv: readonly string[]): Promise<number> {
     const bench = await load();
     console.log(`\n▶ ${name}: ${bench.description}`);
     try {
+      const seconds = benchSeconds(bench);
+      if (seconds === 0) throw new Error("BENCH_SECONDS must be above 0");
+      const options: BenchOptions = {
+        seconds,
+        warmupSeconds: envNumber("BENCH_WARMUP_SECONDS", Math.min(2, seconds)),
+        log: (line) => console.log(`  ${line}`),
+      };
       const outcome = await bench.run(options);
       const file = new URL(`${name}.json`, resultsDir);
       await writeFile(file, `${JSON.stringify(outcome.result, null, 2)}\n`);
