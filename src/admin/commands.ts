@@ -8,7 +8,8 @@ import { type Database, migrate } from "../platform/index.ts";
  * of its accounts worth trying.
  */
 export interface DemoCounty {
-  readonly sorUrl: string;
+  /** Where its system of record answers; absent when only its data is open (no hub running). */
+  readonly sorUrl?: string;
   accounts(): Promise<Array<{ system: string; ref: string }>>;
 }
 
@@ -80,7 +81,7 @@ export async function ensureDemoAgency(db: Database, demoCounty?: DemoCounty): P
     (await findAgencyByName(db, demoAgencyName)) ??
     (await createAgency(db, { name: demoAgencyName, timeZone: "America/Chicago", allowedOrigins: ["http://localhost:8080"] }));
   for (const account of demoChartOfAccounts) await openAccount(db, agency.id, account);
-  if (demoCounty) for (const system of demoSystems(agency.id, demoCounty.sorUrl)) await configureSystem(db, system);
+  if (demoCounty?.sorUrl) for (const system of demoSystems(agency.id, demoCounty.sorUrl)) await configureSystem(db, system);
   return agency;
 }
 

@@ -23,8 +23,12 @@ export async function startDemoCounty(config: Config, logger: Logger): Promise<D
   return { sorUrl: sor.url, accounts: accountsOf(sor.db), close: () => sor.close() };
 }
 
-/** The county's data without its listener, for `remit demo` when no hub is running. */
+/**
+ * The county's data without its listener, for `remit demo` when no hub holds the embedded
+ * database (or on PostgreSQL). It has no URL: the running hub, if any, keeps the demo agency
+ * connected to the county it started.
+ */
 export async function openDemoCounty(config: Config, logger: Logger): Promise<DemoCounty & { close(): Promise<void> }> {
   const { db, release } = await openReferenceSor(sorOptions(config, logger));
-  return { sorUrl: `http://${config.host}:${config.sorPort}`, accounts: accountsOf(db), close: release };
+  return { accounts: accountsOf(db), close: release };
 }
