@@ -1,13 +1,11 @@
 import swagger from "@fastify/swagger";
-import { Type } from "typebox";
-import { createHttpServer, type Database, type HttpServer, type Logger, type Metrics, platformError } from "../src/platform/index.ts";
+import { createHttpServer, type Database, type HttpServer, type Logger, type Metrics, operationsRoutes } from "../src/platform/index.ts";
 import { countyDate, type IsoDate } from "./dates.ts";
 import { type Faults, injectFaults } from "./faults.ts";
 import { accountRoutes } from "./routes/accounts.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { fileRoutes } from "./routes/files.ts";
 import { paymentRoutes } from "./routes/payments.ts";
-import { ProblemSchema } from "./schemas.ts";
 import { defaultCounty } from "./store.ts";
 
 export interface SorServerDeps {
@@ -42,34 +40,7 @@ export async function buildReferenceSorServer(deps: SorServerDeps): Promise<Http
   const today = (): IsoDate => countyDate(now(), defaultCounty.timeZone);
   injectFaults(app, deps.faults);
 
-  const tags = ["operations"];
-  app.get(
-    "/healthz",
-    { schema: { tags, summary: "Liveness", response: { 200: Type.Object({ status: Type.Literal("ok") }) } } },
-    async () => ({
-      status: "ok" as const,
-    }),
-  );
-  app.get(
-    "/readyz",
-    {
-      schema: {
-        tags,
-        summary: "Readiness: the database answers",
-        response: { 200: Type.Object({ status: Type.Literal("ready") }), 503: ProblemSchema },
-      },
-    },
-    async () => {
-      if (deps.isDraining?.()) throw platformError("service_unavailable", "Shutting down");
-      if (!(await deps.db.ping())) throw platformError("service_unavailable", "The database does not answer");
-      return { status: "ready" as const };
-    },
-  );
-  app.get("/metrics", { schema: { tags, summary: "Prometheus metrics", hide: true } }, async (_request, reply) => {
-    reply.type(deps.metrics.registry.contentType);
-    return deps.metrics.registry.metrics();
-  });
-  app.get("/openapi.json", { schema: { tags, summary: "This OpenAPI 3.1 document", hide: true } }, async () => app.swagger());
+  operationsRoutes(app, { db: deps.db, metrics: deps.metrics, ...(deps.isDraining ? { isDraining: deps.isDraining } : {}) });
 
   const routeDeps = { db: deps.db, today };
   accountRoutes(app, routeDeps);

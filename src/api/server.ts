@@ -1,6 +1,6 @@
 import swagger from "@fastify/swagger";
 import type { ConnectorRegistry } from "../accounts/index.ts";
-import { createHttpServer, type Database, type HttpServer, type Logger, type Metrics } from "../platform/index.ts";
+import { createHttpServer, type Database, type HttpServer, type Logger, type Metrics, operationsRoutes } from "../platform/index.ts";
 import { requireApiKey } from "./auth.ts";
 import { requireIdempotencyKey } from "./idempotency.ts";
 import { accountRoutes } from "./routes/accounts.ts";
@@ -8,7 +8,6 @@ import { agencyRoutes } from "./routes/agency.ts";
 import { counterPaymentRoutes } from "./routes/counter-payments.ts";
 import { deadLetterRoutes } from "./routes/dead-letters.ts";
 import { ledgerRoutes } from "./routes/ledger.ts";
-import { operationsRoutes } from "./routes/operations.ts";
 
 export interface ApiDeps {
   readonly db: Database;

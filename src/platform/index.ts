@@ -32,4 +32,5 @@ export {
 } from "./http.ts";
 export { base62, newId } from "./ids.ts";
 export { createLogger, type Logger, maskSensitiveText } from "./logger.ts";
+export { operationsRoutes } from "./operations.ts";
 export { CircuitBreaker, type CircuitBreakerOptions, ConcurrencyLimit } from "./resilience.ts";

@@ -1,9 +1,22 @@
 import { Type } from "typebox";
-import { type Database, type HttpServer, type Metrics, platformError } from "../../platform/index.ts";
-import { ProblemSchema } from "../schemas.ts";
+import type { Database } from "./db/database.ts";
+import { platformError } from "./errors.ts";
+import type { HttpServer, Metrics } from "./http.ts";
 
-/** Liveness, readiness, metrics and the OpenAPI document: unauthenticated, for operators. */
-export function operationsRoutes(app: HttpServer, deps: { db: Database; metrics: Metrics; isDraining: () => boolean }): void {
+const ProblemSchema = Type.Object({
+  type: Type.String(),
+  title: Type.String(),
+  status: Type.Integer(),
+  detail: Type.String(),
+  code: Type.String(),
+  request_id: Type.String(),
+});
+
+/**
+ * Liveness, readiness, metrics and the OpenAPI document: unauthenticated, for operators. Every
+ * listener with a database serves the same four (the API, the reference system of record).
+ */
+export function operationsRoutes(app: HttpServer, deps: { db: Database; metrics: Metrics; isDraining?: () => boolean }): void {
   const tags = ["operations"];
   app.get(
     "/healthz",
@@ -23,7 +36,7 @@ export function operationsRoutes(app: HttpServer, deps: { db: Database; metrics:
       },
     },
     async () => {
-      if (deps.isDraining()) throw platformError("service_unavailable", "Shutting down");
+      if (deps.isDraining?.()) throw platformError("service_unavailable", "Shutting down");
       if (!(await deps.db.ping())) throw platformError("service_unavailable", "The database does not answer");
       return { status: "ready" as const };
     },
