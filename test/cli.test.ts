@@ -159,6 +159,15 @@ describe("remit CLI", () => {
     assert.deepEqual(roundTripped, original);
   });
 
+  test("calendar fedach lists the weekdays the Federal Reserve is closed", async () => {
+    const result = await runCli(["calendar", "fedach", "--year", "2027", "--json"], env);
+    assert.equal(result.code, 0, result.stderr);
+    const { closed } = json(result.stdout) as { closed: string[] };
+    assert.ok(closed.includes("2027-07-05"), "Independence Day on a Sunday closes the Monday");
+    assert.ok(!closed.includes("2027-06-18") && !closed.includes("2027-12-24"), "Saturday holidays are not observed");
+    assert.equal(closed.length, 9);
+  });
+
   test("ledger verify exits 0 on a sound ledger", async () => {
     const result = await runCli(["ledger", "verify", "--json"], env);
     assert.equal(result.code, 0, result.stderr);

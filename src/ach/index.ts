@@ -7,6 +7,8 @@
  * - `readNacha(input)` → the same, streamed: header, each batch, control, problems.
  * `input` is text, bytes, or an (async) iterable of either, such as a file's read stream.
  */
+
+export { fedachCalendar, fedachClosedDays, isFedachBusinessDay, nextFedachBusinessDay } from "./calendar/fedach.ts";
 export {
   type Addenda,
   type Addenda02,

@@ -2,7 +2,7 @@ import { createReadStream } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import packageJson from "../../package.json" with { type: "json" };
-import { checkNachaFile, type NachaFile, parseNacha, writeNacha } from "../ach/index.ts";
+import { checkNachaFile, fedachClosedDays, type NachaFile, parseNacha, writeNacha } from "../ach/index.ts";
 import { callControlSocket, isAdminCommand, runAdminCommand } from "../admin/index.ts";
 import { openHubDatabase, startHub } from "../hub/index.ts";
 import {
@@ -39,6 +39,8 @@ Commands:
   ach parse <file>       print the file's whole structure as JSON
   ach write --from <file.json> [--out <file>]
                          write a NACHA file from that structure (to standard output by default)
+  calendar fedach --year <YYYY>
+                         the weekdays the Federal Reserve is closed that year
   pni quote --rules <${ruleSetIds.join("|")}> --amount <cents> --tax-year <YYYY>
             [--installment <n>] [--property-class residential|nonresidential] --as-of <YYYY-MM-DD>
                          penalty, interest, fees and discount on an unpaid bill of that base tax
@@ -150,6 +152,14 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
         else out.write(text);
         return 0;
       }
+      case "calendar": {
+        expectSub(command, sub, "fedach");
+        const year = integer(values.year, "--year");
+        if (year < 1900 || year > 2200) throw new UsageError(`--year must be between 1900 and 2200, got ${year}`);
+        const closed = fedachClosedDays(year);
+        print({ closed }, closed.join("\n"));
+        return 0;
+      }
       case "pni": {
         expectSub(command, sub, "quote");
         const q = quote({
@@ -220,6 +230,7 @@ function parse(argv: readonly string[]) {
       "property-class": { type: "string" },
       "as-of": { type: "string" },
       from: { type: "string" },
+      year: { type: "string" },
       out: { type: "string" },
     },
   });
