@@ -20,7 +20,16 @@ import os from "node:os";
 import autocannon from "autocannon";
 import Fastify from "fastify";
 import { backendPids, type DemoStack, sorInChildProcess, startDemoStack } from "./demo-stack.ts";
-import { type BenchOptions, type BenchOutcome, type CpuReport, round, trackProcessCpu, waitForQuiet, withCpu } from "./lib.ts";
+import {
+  type BenchOptions,
+  type BenchOutcome,
+  type CpuReport,
+  round,
+  trackOtherProcessesCpu,
+  trackProcessCpu,
+  waitForQuiet,
+  withCpu,
+} from "./lib.ts";
 
 export const description = "GET /v1/accounts/property_tax/<ref> (live read from the reference SOR) with autocannon vs a bare Fastify route";
 
@@ -52,6 +61,8 @@ interface Measured {
     /** The SOR's child process (BENCH_SOR_PROCESS=1), in percent of one CPU. */
     readonly sorProcessPct?: number;
     readonly backgroundBusyPct: number | null;
+    /** Other processes' CPU while it ran (someone else's work on a shared host), in percent of one CPU. */
+    readonly otherProcessesPct: { meanPct: number | null; maxPct: number | null };
   };
 }
 
@@ -112,7 +123,7 @@ export async function run(options: BenchOptions): Promise<BenchOutcome> {
         `${workload.padEnd(8)} c=${String(measured.connections).padEnd(3)} ${measured.rps.toFixed(0).padStart(6)} req/s  p50 ${measured.p50Ms} ms  p99 ${measured.p99Ms} ms` +
           `  non-2xx ${measured.non2xx}, errors ${measured.errors}  cpu: host ${measured.cpu.hostBusyPct}%, node ${measured.cpu.nodePct}%, ` +
           `event loop busy ${measured.cpu.eventLoopBusyPct}%${measured.cpu.sorProcessPct === undefined ? "" : `, SOR process ${measured.cpu.sorProcessPct}%`}` +
-          `, background before ${measured.cpu.backgroundBusyPct}%`,
+          `, background before ${measured.cpu.backgroundBusyPct}%, other processes during ${measured.cpu.otherProcessesPct.meanPct}% (max ${measured.cpu.otherProcessesPct.maxPct}%)`,
       );
       runs.push(measured);
     }
@@ -177,10 +188,14 @@ async function measure(
   warmupSeconds: number,
 ): Promise<Measured> {
   const backgroundBusyPct = await waitForQuiet();
+  let otherProcessesPct: { meanPct: number | null; maxPct: number | null } = { meanPct: null, maxPct: null };
   if (warmupSeconds > 0) await autocannon({ ...options, duration: warmupSeconds });
   const pids = await backendPids(stack.databaseName);
   const sorCpu = trackProcessCpu(stack.sor.pid);
-  const { value: r, cpu } = await withCpu(() => autocannon({ ...options, duration: seconds }), pids);
+  const others = trackOtherProcessesCpu(stack.sor.pid === undefined ? [] : [stack.sor.pid]);
+  const { value: r, cpu } = await withCpu(() => autocannon({ ...options, duration: seconds }), pids).finally(() => {
+    otherProcessesPct = others.stop();
+  });
   const sorProcessPct = sorCpu.pct();
   const rps = r["2xx"] / r.duration;
   return {
@@ -205,6 +220,7 @@ async function measure(
         cpu.hostBusyPct === null || rps <= 0 ? null : round(((cpu.hostBusyPct / 100) * os.availableParallelism() * 1e6) / rps, 0),
       ...(sorProcessPct === undefined ? {} : { sorProcessPct }),
       backgroundBusyPct,
+      otherProcessesPct,
     },
   };
 }

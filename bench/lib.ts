@@ -4,7 +4,7 @@
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import pg from "pg";
 
 /** What `bench/run.ts` gives each benchmark. */
@@ -283,6 +283,64 @@ export function trackProcessCpu(pid: number | undefined): { pct(): number | unde
       const c1 = processCpuSeconds([pid]).get(pid);
       const seconds = (performance.now() - t0) / 1000;
       return c0 === undefined || c1 === undefined || seconds <= 0 ? undefined : round((100 * (c1 - c0)) / seconds, 1);
+    },
+  };
+}
+
+/**
+ * Samples, every `intervalMs`, the CPU used by the host's other processes: all but this one,
+ * `ownPids` and PostgreSQL's (`postgres`). On a shared machine that is someone else's work that
+ * ran during the measurement; `stop()` gives its mean and its highest one-interval value, in
+ * percent of one CPU (null where /proc cannot be read). A process that starts and ends between
+ * two samples is missed.
+ */
+export function trackOtherProcessesCpu(
+  ownPids: readonly number[] = [],
+  intervalMs = 1000,
+): { stop(): { meanPct: number | null; maxPct: number | null } } {
+  const skip = new Set([process.pid, ...ownPids]);
+  const read = (): Map<number, number> | undefined => {
+    try {
+      const seconds = new Map<number, number>();
+      for (const entry of readdirSync("/proc")) {
+        const pid = Number(entry);
+        if (!Number.isInteger(pid) || skip.has(pid)) continue;
+        try {
+          const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+          const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+          if (comm === "postgres") continue;
+          const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+          seconds.set(pid, (Number(fields[11]) + Number(fields[12])) / 100);
+        } catch {
+          // Gone meanwhile.
+        }
+      }
+      return seconds;
+    } catch {
+      return undefined;
+    }
+  };
+  let last = read();
+  let lastAt = performance.now();
+  const windows: number[] = [];
+  const tick = () => {
+    const now = read();
+    const at = performance.now();
+    if (last && now && at > lastAt) {
+      let used = 0;
+      for (const [pid, cpu] of now) used += cpu - (last.get(pid) ?? 0);
+      windows.push((100 * used) / ((at - lastAt) / 1000));
+    }
+    last = now;
+    lastAt = at;
+  };
+  const timer = setInterval(tick, intervalMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      tick();
+      if (windows.length === 0) return { meanPct: null, maxPct: null };
+      return { meanPct: round(windows.reduce((a, b) => a + b, 0) / windows.length, 1), maxPct: round(Math.max(...windows), 1) };
     },
   };
 }

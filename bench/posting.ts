@@ -28,6 +28,7 @@ import {
   round,
   runOpenLoop,
   summarize,
+  trackOtherProcessesCpu,
   trackProcessCpu,
   waitForQuiet,
   withCpu,
@@ -107,16 +108,19 @@ export async function run(options: BenchOptions): Promise<BenchOutcome> {
     let load: OpenLoopResult;
     let cpu: CpuReport;
     let sorProcessPct: number | undefined;
+    let otherProcessesPct: { meanPct: number | null; maxPct: number | null } = { meanPct: null, maxPct: null };
     let loadEndedAt: number;
     let drained: { lastRecordedAtMs: number; recordedAt: Map<string, number> };
     const backlog = sampleBacklog(stack);
     try {
       const sorCpu = trackProcessCpu(stack.sor.pid);
+      const others = trackOtherProcessesCpu(stack.sor.pid === undefined ? [] : [stack.sor.pid]);
       loopDelay.enable();
       try {
         ({ value: load, cpu } = await withCpu(() => runOpenLoop(rate, seconds, pay(accepted)), pids));
       } finally {
         loopDelay.disable();
+        otherProcessesPct = others.stop();
       }
       sorProcessPct = sorCpu.pct();
       loadEndedAt = Date.now();
@@ -198,7 +202,7 @@ export async function run(options: BenchOptions): Promise<BenchOutcome> {
         httpMs: lightLoad.latencyMs,
         postingLatencyMs: lightLatency,
       },
-      cpu: { ...cpu, ...(sorProcessPct === undefined ? {} : { sorProcessPct }), backgroundBusyPct },
+      cpu: { ...cpu, ...(sorProcessPct === undefined ? {} : { sorProcessPct }), backgroundBusyPct, otherProcessesPct },
       eventLoopDelayMs: loopDelayMs,
       floor: { p99MaxMs: p99FloorMs, p99Ms: latency.p99, met: floorMet },
       logged: stack.logged,
@@ -220,7 +224,7 @@ export async function run(options: BenchOptions): Promise<BenchOutcome> {
       `201 → in the SOR   p50 ${latency.p50} ms  p90 ${latency.p90} ms  p99 ${latency.p99} ms  max ${latency.max} ms`,
       `light load ${lightRate}/s: HTTP p50 ${lightLoad.latencyMs.p50} ms; 201 → in the SOR p50 ${lightLatency.p50} ms  p99 ${lightLatency.p99} ms`,
       `posted ${duringLoad.postedPerSecond}/s during the load, ${afterLoad.postedPerSecond ?? "–"}/s after it; outbox backlog max ${backlogSummary.maxPending} pending`,
-      `cpu host ${cpu.hostBusyPct}%, node ${cpu.nodePct}%${sorProcessPct === undefined ? "" : `, SOR process ${sorProcessPct}%`} (background before ${backgroundBusyPct}%); ` +
+      `cpu host ${cpu.hostBusyPct}%, node ${cpu.nodePct}%${sorProcessPct === undefined ? "" : `, SOR process ${sorProcessPct}%`} (background before ${backgroundBusyPct}%, other processes during ${otherProcessesPct.meanPct}%, max ${otherProcessesPct.maxPct}%); ` +
         `event loop busy ${cpu.eventLoopBusyPct}%, delay p99 ${loopDelayMs.p99} ms`,
       `floor: p99 ${latency.p99} ms ${floorMet ? "<" : "≥"} ${p99FloorMs} ms → ${floorMet ? "met" : "NOT met"}`,
     ];
