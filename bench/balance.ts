@@ -243,11 +243,17 @@ function notes(runs: readonly Measured[], ratio: number): string {
   const sor = get("sor");
   const agency = get("agency");
   const bare = get("bare");
+  const loopUs = (r: Measured) => round((r.cpu.eventLoopBusyPct / 100) * (1e6 / r.rps), 0);
+  const loopBound = runs.every((r) => r.cpu.eventLoopBusyPct >= 95);
   return [
-    `All on one ${os.availableParallelism()}-CPU host: PostgreSQL, and in this one Node process the reference SOR, Remit's API, the bare Fastify and autocannon itself.`,
-    `Balance ${balance.rps.toFixed(0)} req/s at c=${balance.connections} (p50 ${balance.p50Ms} ms, p99 ${balance.p99Ms} ms), host ${balance.cpu.hostBusyPct}% busy, node ${balance.cpu.nodePct}% of one CPU, ${balance.cpu.hostCpuUsPerRequest} µs host CPU per read.`,
-    `Per read: Remit checks the key, reads the agency, the system config and the unposted sum (four queries), and calls the SOR through the live connector (at most ${sorCallLimit} calls in flight per system, the rest queue); the SOR loads the county and the account (its own queries, pool of 10).`,
-    `The SOR alone at c=${sor.connections} serves ${sor.rps.toFixed(0)} req/s (${sor.cpu.hostCpuUsPerRequest} µs host CPU per read); Remit's key check + agency read alone ${agency.rps.toFixed(0)} req/s; bare Fastify ${bare.rps.toFixed(0)} req/s.`,
+    `All on one ${os.availableParallelism()}-CPU host: PostgreSQL, and in this Node process Remit's API, the bare Fastify and autocannon itself` +
+      (sor.cpu.sorProcessPct === undefined ? ", and the reference SOR." : "; the reference SOR in a child process."),
+    `Balance ${balance.rps.toFixed(0)} req/s at c=${balance.connections} (p50 ${balance.p50Ms} ms, p99 ${balance.p99Ms} ms), event loop ${balance.cpu.eventLoopBusyPct}% busy, host ${balance.cpu.hostBusyPct}% busy.`,
+    loopBound
+      ? `Every workload kept this process's event loop ≥ 95% busy: that is the limit. Event-loop time per request: balance ${loopUs(balance)} µs, SOR direct ${loopUs(sor)} µs, /v1/agency ${loopUs(agency)} µs, bare ${loopUs(bare)} µs.`
+      : `Event-loop time per request: balance ${loopUs(balance)} µs, SOR direct ${loopUs(sor)} µs, /v1/agency ${loopUs(agency)} µs, bare ${loopUs(bare)} µs.`,
+    `Per read: Remit checks the key, reads the agency, the system config and the unposted sum (four queries), and calls the SOR through the live connector (at most ${sorCallLimit} calls in flight per system and process, the rest queue); the SOR answers from seven queries of its own (pool of 10).`,
+    `The SOR alone at c=${sor.connections} (the call limit) serves ${sor.rps.toFixed(0)} req/s, ${round(sor.rps / balance.rps, 1)}× the balance rate, so neither it nor the call limit binds here; with a county system answering in 100 ms, ${sorCallLimit} slots would cap a process at ${sorCallLimit * 10} reads/s.`,
     `ratio balance / bare = ${ratio}.`,
   ].join(" ");
 }

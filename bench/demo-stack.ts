@@ -15,7 +15,8 @@ import os from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type ReferenceSor, startReferenceSor } from "../reference-sor/app.ts";
-import { demoAgencyName } from "../src/admin/index.ts";
+import { configureSystem } from "../src/accounts/index.ts";
+import { demoAgencyName, demoSystems } from "../src/admin/index.ts";
 import { createApiKey, findAgencyByName } from "../src/agencies/index.ts";
 import { type Hub, startHub } from "../src/hub/index.ts";
 import { type Config, createLogger, type Database, loadConfig, openPostgres, type Role } from "../src/platform/index.ts";
@@ -40,6 +41,8 @@ export interface DemoStack {
   readonly parcelRefs: readonly string[];
   /** Warnings and errors the hub and the SOR logged, counted; the first few kept. */
   readonly logged: { count: number; first: string[] };
+  /** Requests the SOR has answered on `route` (e.g. `/v1/exports/bills.csv`), from its /metrics. */
+  sorRequests(route: string): Promise<number>;
   /** Closes the hub and the SOR, drops the scratch database, removes the data folder; never throws. */
   close(): Promise<void>;
 }
@@ -53,6 +56,8 @@ export async function startDemoStack(options: {
   parcels: number;
   log: (line: string) => void;
   sorProcess?: boolean;
+  /** The demo utilities system's bill-file interval instead of the demo's 30 s (file-based systems only). */
+  billFileIntervalMs?: number;
 }): Promise<DemoStack> {
   const { log } = options;
   const logged = { count: 0, first: [] as string[] };
@@ -124,6 +129,11 @@ export async function startDemoStack(options: {
     await hub.connectDemoCounty({ sorUrl, accounts: async () => [] });
     const agency = await findAgencyByName(hub.db, demoAgencyName);
     if (!agency) throw new Error(`no agency named ${demoAgencyName} after startHub({ demo: true })`);
+    if (options.billFileIntervalMs !== undefined) {
+      for (const system of demoSystems(agency.id, sorUrl)) {
+        if (system.connector === "presentment") await configureSystem(hub.db, { ...system, fileIntervalMs: options.billFileIntervalMs });
+      }
+    }
     const key = await createApiKey(hub.db, { agencyId: agency.id, kind: "secret", mode: "test" });
     const refs = await sorDb.query<{ ref: string }>("SELECT ref FROM reference_sor.accounts WHERE kind = 'parcel' ORDER BY ref LIMIT $1", [
       options.parcels,
@@ -143,6 +153,7 @@ export async function startDemoStack(options: {
       apiKey: key.secret,
       parcelRefs: refs.map((r) => r.ref),
       logged,
+      sorRequests: (route) => sorRequests(sorUrl, route),
       close,
     };
   } catch (error) {
@@ -157,6 +168,16 @@ export async function backendPids(database: string): Promise<number[]> {
     `SELECT pid FROM pg_stat_activity WHERE datname = '${database.replaceAll("'", "''")}' AND pid <> pg_backend_pid()`,
   );
   return rows.map((r) => r.pid);
+}
+
+async function sorRequests(sorUrl: string, route: string): Promise<number> {
+  const text = await (await fetch(`${sorUrl}/metrics`)).text();
+  let total = 0;
+  for (const line of text.split("\n")) {
+    if (line.startsWith("sor_http_requests_total{") && line.includes(`route="${route}"`))
+      total += Number(line.slice(line.lastIndexOf(" ") + 1));
+  }
+  return total;
 }
 
 function freePort(): Promise<number> {

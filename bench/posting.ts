@@ -44,6 +44,8 @@ const drainSeconds = 30;
 /** The reference phase: the same payments at a light rate, before the load. */
 const lightRate = 10;
 const lightSeconds = 3;
+/** The reference SOR's bill file, which the worker fetches for the demo's file-based utilities system. */
+const billFileRoute = "/v1/exports/bills.csv";
 /** Sampling interval of the event-loop delay monitor. */
 const loopResolutionMs = 5;
 /** The issue's floor: p99 posting latency below this. */
@@ -59,7 +61,14 @@ export async function run(options: BenchOptions): Promise<BenchOutcome> {
   const rate = envNumber("BENCH_POSTING_RATE", 200);
   if (rate <= 0) throw new Error("BENCH_POSTING_RATE must be above 0");
   const sorProcess = sorInChildProcess();
-  const stack = await startDemoStack({ roles: ["api", "worker"], parcels: parcelCount, log, sorProcess });
+  const billFileIntervalMs = process.env.BENCH_BILL_FILE_INTERVAL_MS ? envNumber("BENCH_BILL_FILE_INTERVAL_MS", 30_000) : undefined;
+  const stack = await startDemoStack({
+    roles: ["api", "worker"],
+    parcels: parcelCount,
+    log,
+    sorProcess,
+    ...(billFileIntervalMs === undefined ? {} : { billFileIntervalMs }),
+  });
   try {
     const refs = stack.parcelRefs;
     let nextRef = 0;
@@ -112,6 +121,8 @@ export async function run(options: BenchOptions): Promise<BenchOutcome> {
     let loadEndedAt: number;
     let drained: { lastRecordedAtMs: number; recordedAt: Map<string, number> };
     const backlog = sampleBacklog(stack);
+    const billFetchesBefore = await stack.sorRequests(billFileRoute);
+    let billFileFetches = 0;
     try {
       const sorCpu = trackProcessCpu(stack.sor.pid);
       const others = trackOtherProcessesCpu(stack.sor.pid === undefined ? [] : [stack.sor.pid]);
@@ -128,6 +139,7 @@ export async function run(options: BenchOptions): Promise<BenchOutcome> {
         `sent ${load.scheduled} at ${load.achievedRate}/s: ${load.completed} accepted, ${load.errors} refused; ` +
           `HTTP p50 ${load.latencyMs.p50} ms p99 ${load.latencyMs.p99} ms; cpu host ${cpu.hostBusyPct}%, node ${cpu.nodePct}%, event loop busy ${cpu.eventLoopBusyPct}%`,
       );
+      billFileFetches = (await stack.sorRequests(billFileRoute)) - billFetchesBefore;
       drained = await waitUntilPosted(stack, accepted, drainSeconds);
     } finally {
       await backlog.stop();
@@ -179,6 +191,7 @@ export async function run(options: BenchOptions): Promise<BenchOutcome> {
         workerPollMs: 1_000,
         outboxBatch: 64,
         outboxConcurrency: 16,
+        billFileIntervalMs: billFileIntervalMs ?? 30_000,
       },
       requests: {
         scheduled: load.scheduled,
@@ -194,6 +207,8 @@ export async function run(options: BenchOptions): Promise<BenchOutcome> {
       /** created_at of the 201 → Remit's postings.posted_at (stamped with the worker round's start time: see notes). */
       remitPostedAtLatencyMs: summarize(remitLatencies, 1),
       outboxBacklog: backlogSummary,
+      /** GET /v1/exports/bills.csv the SOR answered while the load ran: the worker's utilities bill-file job, interval 30 s in the demo. */
+      billFileFetchesDuringLoad: billFileFetches,
       /** The same measurement at a light rate before the load: the reference, with nothing queued. */
       lightLoad: {
         ratePerSecond: lightRate,
@@ -207,6 +222,7 @@ export async function run(options: BenchOptions): Promise<BenchOutcome> {
       floor: { p99MaxMs: p99FloorMs, p99Ms: latency.p99, met: floorMet },
       logged: stack.logged,
       notes: notes(
+        billFileFetches,
         latency,
         lightLatency,
         load,
@@ -223,7 +239,8 @@ export async function run(options: BenchOptions): Promise<BenchOutcome> {
       `HTTP POST          p50 ${load.latencyMs.p50} ms  p99 ${load.latencyMs.p99} ms  max ${load.latencyMs.max} ms`,
       `201 → in the SOR   p50 ${latency.p50} ms  p90 ${latency.p90} ms  p99 ${latency.p99} ms  max ${latency.max} ms`,
       `light load ${lightRate}/s: HTTP p50 ${lightLoad.latencyMs.p50} ms; 201 → in the SOR p50 ${lightLatency.p50} ms  p99 ${lightLatency.p99} ms`,
-      `posted ${duringLoad.postedPerSecond}/s during the load, ${afterLoad.postedPerSecond ?? "–"}/s after it; outbox backlog max ${backlogSummary.maxPending} pending`,
+      `posted ${duringLoad.postedPerSecond}/s during the load, ${afterLoad.postedPerSecond ?? "–"}/s after it; outbox backlog max ${backlogSummary.maxPending} pending; ` +
+        `${billFileFetches} bill-file fetches during the load`,
       `cpu host ${cpu.hostBusyPct}%, node ${cpu.nodePct}%${sorProcessPct === undefined ? "" : `, SOR process ${sorProcessPct}%`} (background before ${backgroundBusyPct}%, other processes during ${otherProcessesPct.meanPct}%, max ${otherProcessesPct.maxPct}%); ` +
         `event loop busy ${cpu.eventLoopBusyPct}%, delay p99 ${loopDelayMs.p99} ms`,
       `floor: p99 ${latency.p99} ms ${floorMet ? "<" : "≥"} ${p99FloorMs} ms → ${floorMet ? "met" : "NOT met"}`,
@@ -327,6 +344,7 @@ function sampleBacklog(stack: DemoStack) {
 }
 
 function notes(
+  billFileFetches: number,
   latency: ReturnType<typeof summarize>,
   lightLatency: ReturnType<typeof summarize>,
   load: OpenLoopResult,
@@ -343,6 +361,10 @@ function notes(
     `Posted ${postedDuring}/s while the load ran and ${postedAfter ?? "–"}/s once it stopped; outbox backlog mean ${backlog.meanPending}, max ${backlog.maxPending} pending.`,
     `Posting latency p50 ${latency.p50} ms, p99 ${latency.p99} ms (at ${lightRate}/s: p50 ${lightLatency.p50} ms, p99 ${lightLatency.p99} ms); HTTP POST p50 ${load.latencyMs.p50} ms, p99 ${load.latencyMs.p99} ms.`,
     floorMet ? `Floor (p99 < ${p99FloorMs} ms) met.` : `Floor (p99 < ${p99FloorMs} ms) NOT met; analysis in bench/README.md.`,
+    `The worker fetched the utilities bill file ${billFileFetches} times during the load` +
+      (billFileFetches > 2
+        ? ": once the 30 s interval has passed, an unchanged (duplicate) file leaves no trace of the fetch, so every worker round fetches it again (see bench/README.md)."
+        : "."),
     "Remit's postings.posted_at is the start of the worker round that posted the payment, not when the SOR answered, so remitPostedAtLatencyMs reads low; postingLatencyMs uses the SOR's own recorded_at.",
   ].join(" ");
 }
