@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { createAgency } from "../agencies/index.ts";
 import { createLogger, csvRecord, type Database, openTestDatabase } from "../platform/index.ts";
-import { configureSystem, importBillFile, presentmentConnector, type SystemConfig, sendPostingFiles } from "./index.ts";
+import { configureSystem, fetchBillFiles, importBillFile, presentmentConnector, type SystemConfig, sendPostingFiles } from "./index.ts";
 
 let db: Database;
 let config: SystemConfig;
@@ -113,4 +113,20 @@ test("a payment still waiting for its file can be reversed; one already delivere
   assert.deepEqual(await connector.reverse("cpy_c", "voided"), { ok: true, value: { receiptNumber: null } });
   const delivered = await connector.reverse("cpy_a", "voided");
   assert.equal(delivered.ok ? "ok" : delivered.code, "reversal_needs_staff");
+});
+
+test("a bill file is fetched once per interval, even when it has not changed", async () => {
+  await configureSystem(db, { ...config, billFileUrl: "http://sor.test/v1/exports/bills.csv?kind=utility", fileIntervalMs: 60_000 });
+  let fetches = 0;
+  const file = header + bill("U0000009", 1_000, 0, "2026-12-31");
+  const fakeSor = (async () => {
+    fetches++;
+    return new Response(file);
+  }) as typeof fetch;
+  const at = (ms: number) => new Date(now.getTime() + 3_600_000 + ms);
+  assert.equal(await fetchBillFiles(db, at(0), logger, fakeSor), 1);
+  assert.equal(await fetchBillFiles(db, at(1_000), logger, fakeSor), 0);
+  assert.equal(await fetchBillFiles(db, at(61_000), logger, fakeSor), 0, "the same file again imports nothing");
+  assert.equal(await fetchBillFiles(db, at(62_000), logger, fakeSor), 0);
+  assert.equal(fetches, 2, "fetched at 0 and 61 s, not on every round after the interval");
 });

@@ -236,11 +236,15 @@ export async function lastFileActivity(
   sql: Sql,
   agencyId: string,
   system: string,
-): Promise<{ lastImportAt: Date | null; lastFileAt: Date | null }> {
-  const [row] = await sql.query<{ last_import_at: Date | null; last_file_at: Date | null }>(
-    `SELECT (SELECT max(imported_at) FROM bill_imports WHERE agency_id = $1 AND system = $2) AS last_import_at,
+): Promise<{ lastFetchAt: Date | null; lastFileAt: Date | null }> {
+  const [row] = await sql.query<{ last_fetch_at: Date | null; last_file_at: Date | null }>(
+    `SELECT (SELECT bill_fetched_at FROM systems_of_record WHERE agency_id = $1 AND system = $2) AS last_fetch_at,
             (SELECT max(written_at) FROM posting_files WHERE agency_id = $1 AND system = $2) AS last_file_at`,
     [agencyId, system],
   );
-  return { lastImportAt: row?.last_import_at ?? null, lastFileAt: row?.last_file_at ?? null };
+  return { lastFetchAt: row?.last_fetch_at ?? null, lastFileAt: row?.last_file_at ?? null };
+}
+
+export async function recordBillFetch(sql: Sql, agencyId: string, system: string, at: Date): Promise<void> {
+  await sql.query("UPDATE systems_of_record SET bill_fetched_at = $3 WHERE agency_id = $1 AND system = $2", [agencyId, system, at]);
 }

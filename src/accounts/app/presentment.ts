@@ -121,8 +121,10 @@ export async function fetchBillFiles(db: Database, now: Date, logger: Logger, fe
   let imported = 0;
   for (const config of await listPresentmentSystems(db)) {
     if (!config.billFileUrl) continue;
-    const { lastImportAt } = await files.lastFileActivity(db, config.agencyId, config.system);
-    if (lastImportAt && now.getTime() - lastImportAt.getTime() < config.fileIntervalMs) continue;
+    const { lastFetchAt } = await files.lastFileActivity(db, config.agencyId, config.system);
+    if (lastFetchAt && now.getTime() - lastFetchAt.getTime() < config.fileIntervalMs) continue;
+    // Counted as fetched whatever comes of it: an unchanged, refused or unreachable file waits its interval too.
+    await files.recordBillFetch(db, config.agencyId, config.system, now);
     try {
       const response = await fetchFn(config.billFileUrl, { signal: AbortSignal.timeout(30_000) });
       if (!response.ok) throw new Error(`${config.billFileUrl} answered ${response.status}`);
