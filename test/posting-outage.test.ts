@@ -4,11 +4,13 @@ import { type ReferenceSor, startReferenceSor } from "../reference-sor/app.ts";
 import { openFixtureDatabase, testNow } from "../reference-sor/testing.ts";
 import { configureSystem, createConnectorRegistry } from "../src/accounts/index.ts";
 import { createAgency } from "../src/agencies/index.ts";
+import { createCardProcessorSimulator } from "../src/cards/index.ts";
 import { recordCounterPayment } from "../src/counter/index.ts";
 import { workerJobs } from "../src/hub/index.ts";
 import { verifyLedger } from "../src/ledger/index.ts";
 import { listDeadLetters } from "../src/outbox/index.ts";
 import { createLogger, type Database, openTestDatabase } from "../src/platform/index.ts";
+import { newMasterKeyText, parseMasterKeys } from "../src/vault/index.ts";
 import { startWorker, type Worker } from "../src/worker/index.ts";
 
 /**
@@ -55,7 +57,13 @@ test(`1,000 payments recorded while the system of record is down for ${outageMs 
     timeoutMs: 2_000,
   });
   const registry = createConnectorRegistry(db);
-  worker = startWorker({ logger, jobs: workerJobs(db, registry, logger, "/tmp/remit-outage-outbound"), pollMs: 200 });
+  const cards = {
+    db,
+    vaultKeys: parseMasterKeys(newMasterKeyText("test")),
+    clock: () => new Date(),
+    processor: createCardProcessorSimulator({ db }),
+  };
+  worker = startWorker({ logger, jobs: workerJobs(db, registry, cards, logger, "/tmp/remit-outage-outbound"), pollMs: 200 });
   const running = worker;
   unlisten = await db.listen("remit_outbox", () => running.wake());
 

@@ -1,7 +1,8 @@
 import { configureSystem, type NewSystemConfig } from "../accounts/index.ts";
 import { type Agency, createAgency, createApiKey, findAgencyByName, type IssuedApiKey } from "../agencies/index.ts";
 import { openAccount, verifyLedger } from "../ledger/index.ts";
-import { type Database, migrate } from "../platform/index.ts";
+import { createLogger, type Database, loadConfig, migrate } from "../platform/index.ts";
+import { loadVaultKeys, rotateVaultKeys } from "../vault/index.ts";
 
 /**
  * The demo county's system of record, when one runs beside the hub: where it answers, and a few
@@ -46,6 +47,13 @@ export const adminCommands = {
     ),
 
   "ledger.verify": ({ db }: AdminContext) => verifyLedger(db),
+
+  // The keys come from the environment of the process that runs this: the hub's when it holds the embedded database.
+  "vault.rotate_key": async ({ db }: AdminContext) =>
+    rotateVaultKeys(
+      db,
+      await loadVaultKeys(loadConfig(), createLogger({ level: "warn", destination: (line) => process.stderr.write(line) })),
+    ),
 
   demo: async ({ db, demoCounty }: AdminContext) => {
     const agency = await ensureDemoAgency(db, demoCounty);

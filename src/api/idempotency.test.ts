@@ -4,6 +4,7 @@ import { configureSystem, createConnectorRegistry } from "../accounts/index.ts";
 import { createAgency, createApiKey } from "../agencies/index.ts";
 import { createLogger, createMetrics, type Database, type HttpServer, openTestDatabase } from "../platform/index.ts";
 import { buildApiServer } from "./server.ts";
+import { testCardDeps } from "./testing.ts";
 
 let db: Database;
 let app: HttpServer;
@@ -18,6 +19,7 @@ before(async () => {
     metrics: createMetrics(),
     version: "test",
     registry: createConnectorRegistry(db),
+    cards: testCardDeps(db),
   });
   for (const name of ["Idempotent County", "Other County"]) {
     const agency = await createAgency(db, { name });

@@ -2,12 +2,14 @@ import { Type } from "typebox";
 import { accountsErrors } from "../accounts/index.ts";
 import { nachaErrors } from "../ach/index.ts";
 import { agencyErrors } from "../agencies/index.ts";
+import { cardErrors, processorErrors } from "../cards/index.ts";
 import { counterErrors } from "../counter/index.ts";
 import { ledgerErrors } from "../ledger/index.ts";
 import { outboxErrors } from "../outbox/index.ts";
 import { type ErrorCatalog, platformErrors } from "../platform/index.ts";
 import { postingErrors } from "../posting/index.ts";
 import { rulesErrors } from "../rules/index.ts";
+import { vaultErrors } from "../vault/index.ts";
 
 /** Every error catalog the API can answer with; docs/errors.md and the OpenAPI document list them all. */
 export const errorCatalogs: Readonly<Record<string, ErrorCatalog>> = {
@@ -18,6 +20,9 @@ export const errorCatalogs: Readonly<Record<string, ErrorCatalog>> = {
   posting: postingErrors,
   outbox: outboxErrors,
   counter: counterErrors,
+  cards: cardErrors,
+  processor: processorErrors,
+  vault: vaultErrors,
   rules: rulesErrors,
   ach: nachaErrors,
 };
@@ -32,6 +37,9 @@ export const ProblemSchema = Type.Object(
     detail: Type.String(),
     code: StringEnum(errorCodes, { description: "Stable error code: see docs/errors.md" }),
     param: Type.Optional(Type.String()),
+    transaction_id: Type.Optional(
+      Type.String({ description: "The transaction the error is about: a declined one, or the earlier twin of a duplicate" }),
+    ),
     request_id: Type.String(),
   },
   { description: "RFC 9457 problem details, sent as application/problem+json" },

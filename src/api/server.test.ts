@@ -6,6 +6,7 @@ import { openAccount } from "../ledger/index.ts";
 import { createLogger, createMetrics, type Database, type HttpServer, openTestDatabase } from "../platform/index.ts";
 import { errorCodes } from "./index.ts";
 import { buildApiServer } from "./server.ts";
+import { testCardDeps } from "./testing.ts";
 
 let db: Database;
 let app: HttpServer;
@@ -20,6 +21,7 @@ before(async () => {
     metrics: createMetrics(),
     version: "0.0.0-test",
     registry: createConnectorRegistry(db),
+    cards: testCardDeps(db),
     isDraining: () => draining,
   });
 });
@@ -66,12 +68,26 @@ describe("operations endpoints", () => {
   test("the OpenAPI 3.1 document describes the routes, the key scheme and every error code", async () => {
     const doc = (await app.inject({ url: "/openapi.json" })).json();
     assert.equal(doc.openapi, "3.1.0");
-    for (const path of ["/healthz", "/readyz", "/v1/agency", "/v1/ledger/accounts", "/v1/ledger/accounts/{id}"]) {
+    const paths = ["/healthz", "/readyz", "/v1/agency", "/v1/ledger/accounts", "/v1/ledger/accounts/{id}", "/v1/card-transactions"];
+    for (const path of [...paths, "/v1/card-transactions/{id}/refunds", "/v1/transactions"]) {
       assert.ok(doc.paths[path], `${path} is documented`);
     }
     assert.equal(doc.components.securitySchemes.apiKey.scheme, "bearer");
-    const problem = doc.paths["/v1/agency"].get.responses["401"].content["application/json"].schema;
-    assert.deepEqual(problem.properties.code.enum, errorCodes);
+    assert.deepEqual(doc.paths["/v1/agency"].get.responses["401"].content["application/json"].schema, {
+      $ref: "#/components/schemas/Problem",
+    });
+    assert.deepEqual(doc.components.schemas.Problem.properties.code.enum, errorCodes);
+    assert.equal(doc.paths["/v1/card-transactions/{id}/capture"].post.operationId, "postCardTransactionsIdCapture");
+  });
+
+  test("the reference page at /docs lists the operations and every error code, and runs no script", async () => {
+    const res = await app.inject({ url: "/docs" });
+    assert.equal(res.statusCode, 200);
+    assert.match(String(res.headers["content-type"]), /^text\/html/);
+    assert.match(String(res.headers["content-security-policy"]), /default-src 'none'/);
+    assert.match(res.body, /POST \/v1\/card-transactions\/\{id\}\/refunds/);
+    for (const code of errorCodes) assert.ok(res.body.includes(`<code>${code}</code>`), `${code} on /docs`);
+    assert.doesNotMatch(res.body, /<script/i);
   });
 });
 

@@ -34,6 +34,8 @@ Commands:
   key create --agency <id> [--live] [--publishable]
                          issue an API key (its secret is shown once)
   ledger verify          recompute every balance and invariant; exit 1 on a violation
+  vault rotate-key       re-wrap every vault key under the first key of REMIT_MASTER_KEY
+                         (with the embedded database, the running hub's REMIT_MASTER_KEY)
   demo                   print the demo agency with a fresh test key
   ach validate <file>    check a NACHA file; exit 0 when valid, 1 when not
   ach parse <file>       print the file's whole structure as JSON
@@ -51,7 +53,7 @@ Options:
   -v, --version          show the version
 
 Environment: DATABASE_URL (PostgreSQL; unset = embedded PGlite in REMIT_DATA_DIR, default ./data),
-PORT (8080), VAULT_PORT (8081), HOST (127.0.0.1), LOG_LEVEL (info).
+PORT (8080), VAULT_PORT (8081), HOST (127.0.0.1), LOG_LEVEL (info), REMIT_MASTER_KEY (vault keys, v2:<base64>,v1:<base64>).
 `;
 
 class UsageError extends Error {}
@@ -126,6 +128,20 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
         ];
         print(report, lines.join("\n"));
         return report.ok ? 0 : 1;
+      }
+      case "vault": {
+        expectSub(command, sub, "rotate-key");
+        const report = (await run(config, "vault.rotate_key", {})) as {
+          currentVersion: string;
+          rewrapped: number;
+          keysByVersion: Record<string, number>;
+        };
+        const versions = Object.entries(report.keysByVersion).map(([version, n]) => `${version}: ${n}`);
+        print(
+          report,
+          `re-wrapped ${report.rewrapped} keys under ${report.currentVersion}\nkeys by version: ${versions.join(", ") || "none yet"}`,
+        );
+        return 0;
       }
       case "demo": {
         const demo = (await run(config, "demo", {})) as { api_key: string; publishable_key: string; agency_id: string };

@@ -2,6 +2,14 @@ import { join } from "node:path";
 import { createConnectorRegistry, fetchBillFiles, sendPostingFiles } from "../accounts/index.ts";
 import { type DemoCounty, ensureDemoAgency, serveControlSocket } from "../admin/index.ts";
 import { buildApiServer, purgeIdempotencyKeys } from "../api/index.ts";
+import {
+  type CardDeps,
+  createCardProcessorSimulator,
+  expireAuthorizations,
+  resolveInDoubt,
+  settleCardTransactions,
+  settlementDateOf,
+} from "../cards/index.ts";
 import { expirePendingTransfers } from "../ledger/index.ts";
 import { dispatchDue } from "../outbox/index.ts";
 import {
@@ -19,7 +27,7 @@ import {
   type Role,
 } from "../platform/index.ts";
 import { postingHandlers, settleFilePostings } from "../posting/index.ts";
-import { buildVaultServer } from "../vault/index.ts";
+import { buildVaultServer, loadVaultKeys, purgeVault } from "../vault/index.ts";
 import { type Job, startWorker, type Worker } from "../worker/index.ts";
 
 export interface HubOptions {
@@ -47,7 +55,7 @@ export const embeddedDatabaseDir = (dataDir: string) => join(dataDir, "pglite");
 /** Opens the database (PostgreSQL, or the embedded one under a folder lock) and migrates it. */
 export async function openHubDatabase(config: Config, owner: "hub" | "command"): Promise<{ db: Database; release(): Promise<void> }> {
   if (config.databaseUrl) {
-    const db = openPostgres({ connectionString: config.databaseUrl });
+    const db = openPostgres({ connectionString: config.databaseUrl, poolSize: config.databasePoolSize });
     await migrate(db);
     return { db, release: async () => {} };
   }
@@ -65,9 +73,20 @@ export async function openHubDatabase(config: Config, owner: "hub" | "command"):
   }
 }
 
+/** The processor's answer is awaited this long; a call unanswered for twice as long is looked up. */
+const processorTimeoutMs = 10_000;
+const inDoubtAfterMs = 2 * processorTimeoutMs;
+
 /** The background jobs of the worker role. */
-export function workerJobs(db: Database, registry: ReturnType<typeof createConnectorRegistry>, logger: Logger, outboundDir: string): Job[] {
+export function workerJobs(
+  db: Database,
+  registry: ReturnType<typeof createConnectorRegistry>,
+  cards: CardDeps,
+  logger: Logger,
+  outboundDir: string,
+): Job[] {
   const handlers = postingHandlers(db, registry);
+  let settledThrough: string | undefined;
   return [
     { name: "outbox.dispatch", run: (now) => dispatchDue(db, handlers, now, logger) },
     { name: "presentment.fetch_bill_files", run: (now) => fetchBillFiles(db, now, logger) },
@@ -81,6 +100,26 @@ export function workerJobs(db: Database, registry: ReturnType<typeof createConne
     },
     { name: "ledger.expire_pending", run: (now) => expirePendingTransfers(db, now, 100) },
     { name: "api.purge_idempotency_keys", run: (now) => purgeIdempotencyKeys(db, now) },
+    { name: "cards.resolve_in_doubt", run: () => resolveInDoubt(cards, inDoubtAfterMs) },
+    { name: "cards.expire_authorizations", run: () => expireAuthorizations(cards) },
+    {
+      // Once a day, when the processor's day has closed: its captures are settled.
+      name: "cards.settle",
+      run: async (now) => {
+        const closed = settlementDateOf(new Date(now.getTime() - 24 * 3600_000));
+        if (closed === settledThrough) return 0;
+        await settleCardTransactions(cards, closed);
+        settledThrough = closed;
+        return 0;
+      },
+    },
+    {
+      name: "vault.purge",
+      run: async (now) => {
+        const purged = await purgeVault(db, now);
+        return purged.cvcsErased + purged.tokensDeleted;
+      },
+    },
   ];
 }
 
@@ -94,6 +133,13 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   let control: { close(): Promise<void> } | undefined;
   let unlisten: (() => Promise<void>) | undefined;
   const registry = createConnectorRegistry(db);
+  const vaultKeys = await loadVaultKeys(config, logger);
+  const cards: CardDeps = {
+    db,
+    vaultKeys,
+    clock: () => new Date(),
+    processor: createCardProcessorSimulator({ db, timeoutMs: processorTimeoutMs }),
+  };
 
   const close = async () => {
     draining = true;
@@ -116,13 +162,24 @@ export async function startHub(options: HubOptions): Promise<Hub> {
         metrics: createMetrics(),
         version: options.version,
         registry,
+        cards: { processor: cards.processor, vaultKeys, inDoubtAfterMs },
         isDraining: () => draining,
       });
       servers.push(api);
       apiUrl = await api.listen({ port: config.port, host: config.host });
     }
     if (roles.includes("vault")) {
-      const vault = await buildVaultServer({ logger, metrics: createMetrics("remit_vault_") });
+      const vault = await buildVaultServer({
+        logger,
+        metrics: createMetrics("remit_vault_"),
+        db,
+        keys: vaultKeys,
+        origin: config.vaultPublicUrl,
+        rateLimits: {
+          ...(config.vaultRateLimitPerAddress === undefined ? {} : { perAddress: config.vaultRateLimitPerAddress }),
+          ...(config.vaultRateLimitPerAgency === undefined ? {} : { perAgency: config.vaultRateLimitPerAgency }),
+        },
+      });
       servers.push(vault);
       vaultUrl = await vault.listen({ port: config.vaultPort, host: config.host });
     }
@@ -130,7 +187,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       const workerLogger = logger.child({ role: "worker" });
       worker = startWorker({
         logger: workerLogger,
-        jobs: workerJobs(db, registry, workerLogger, join(config.dataDir, "outbound")),
+        jobs: workerJobs(db, registry, cards, workerLogger, join(config.dataDir, "outbound")),
         pollMs: config.workerPollMs,
       });
       const running = worker;

@@ -16,8 +16,10 @@ export class RemitError extends Error {
   readonly title: string;
   readonly retryable: boolean;
   readonly param: string | undefined;
+  /** The transaction the error is about, when one was recorded (a decline) or found (a duplicate). */
+  readonly transactionId: string | undefined;
 
-  constructor(code: string, spec: ErrorSpec, detail: string, param?: string) {
+  constructor(code: string, spec: ErrorSpec, detail: string, param?: string, transactionId?: string) {
     super(detail);
     this.name = "RemitError";
     this.code = code;
@@ -25,13 +27,14 @@ export class RemitError extends Error {
     this.title = spec.title;
     this.retryable = spec.retryable;
     this.param = param;
+    this.transactionId = transactionId;
   }
 }
 
 /** Returns a constructor for the errors of one catalog: `ledgerError("account_not_found", "…")`. */
 export function catalogError<C extends ErrorCatalog>(catalog: C) {
-  return (code: keyof C & string, detail: string, param?: string): RemitError =>
-    new RemitError(code, catalog[code] as ErrorSpec, detail, param);
+  return (code: keyof C & string, detail: string, param?: string, transactionId?: string): RemitError =>
+    new RemitError(code, catalog[code] as ErrorSpec, detail, param, transactionId);
 }
 
 /** Errors any capability may raise: request validation, authentication, limits. */

@@ -23,6 +23,7 @@ export interface Problem {
   detail: string;
   code: string;
   param?: string;
+  transaction_id?: string;
   request_id: string;
 }
 
@@ -34,6 +35,7 @@ export function problemOf(error: RemitError, requestId: string): Problem {
     detail: error.message,
     code: error.code,
     ...(error.param ? { param: error.param } : {}),
+    ...(error.transactionId ? { transaction_id: error.transactionId } : {}),
     request_id: requestId,
   };
 }

@@ -1,3 +1,4 @@
+export { findCardNumbers, findCardNumbersInDatabase, passesLuhnCheck } from "./card-numbers.ts";
 export { allRoles, type Config, loadConfig, parseRoles, type Role } from "./config.ts";
 export { type CsvRecord, csvRecord, parseCsv } from "./csv.ts";
 export {

@@ -18,9 +18,13 @@ const ProblemSchema = Type.Object({
  */
 export function operationsRoutes(app: HttpServer, deps: { db: Database; metrics: Metrics; isDraining?: () => boolean }): void {
   const tags = ["operations"];
+  // Open to anyone, by design: load balancers and orchestrators probe them without a key.
+  const security: [] = [];
   app.get(
     "/healthz",
-    { schema: { tags, summary: "Liveness: the process answers", response: { 200: Type.Object({ status: Type.Literal("ok") }) } } },
+    {
+      schema: { tags, security, summary: "Liveness: the process answers", response: { 200: Type.Object({ status: Type.Literal("ok") }) } },
+    },
     async () => ({
       status: "ok" as const,
     }),
@@ -31,6 +35,7 @@ export function operationsRoutes(app: HttpServer, deps: { db: Database; metrics:
     {
       schema: {
         tags,
+        security,
         summary: "Readiness: the database answers and the process is not shutting down",
         response: { 200: Type.Object({ status: Type.Literal("ready") }), 503: ProblemSchema },
       },

@@ -7,6 +7,7 @@ interface AgencyRow {
   name: string;
   time_zone: string;
   allowed_origins: string[];
+  duplicate_window_seconds: number;
   created_at: Date;
 }
 
@@ -37,6 +38,7 @@ const toAgency = (r: AgencyRow): Agency => ({
   name: r.name,
   timeZone: r.time_zone,
   allowedOrigins: r.allowed_origins,
+  duplicateWindowSeconds: r.duplicate_window_seconds,
   createdAt: r.created_at,
 });
 
@@ -53,8 +55,8 @@ const toApiKey = (r: ApiKeyRow): ApiKeyRecord => ({
 
 export async function insertAgency(sql: Sql, agency: Omit<Agency, "createdAt">): Promise<Agency> {
   const [row] = await sql.query<AgencyRow>(
-    `INSERT INTO agencies (id, name, time_zone, allowed_origins) VALUES ($1, $2, $3, $4) RETURNING *`,
-    [agency.id, agency.name, agency.timeZone, agency.allowedOrigins],
+    `INSERT INTO agencies (id, name, time_zone, allowed_origins, duplicate_window_seconds) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
+    [agency.id, agency.name, agency.timeZone, agency.allowedOrigins, agency.duplicateWindowSeconds],
   );
   return toAgency(row as AgencyRow);
 }

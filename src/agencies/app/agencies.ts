@@ -1,16 +1,25 @@
 import { randomBytes } from "node:crypto";
 import { newId, type Sql } from "../../platform/index.ts";
 import * as store from "../adapters/agency-store.ts";
-import { type Agency, agencyError, validateAgencyName, validateOrigin, validateTimeZone } from "../domain/agency.ts";
+import {
+  type Agency,
+  agencyError,
+  validateAgencyName,
+  validateDuplicateWindow,
+  validateOrigin,
+  validateTimeZone,
+} from "../domain/agency.ts";
 import { digestApiKey, formatApiKey, type KeyKind, type KeyMode, parseApiKey, sameDigest } from "../domain/api-key.ts";
 
 export interface NewAgency {
   readonly name: string;
   readonly timeZone?: string;
   readonly allowedOrigins?: readonly string[];
+  readonly duplicateWindowSeconds?: number;
 }
 
 export const defaultTimeZone = "America/Chicago";
+export const defaultDuplicateWindowSeconds = 600;
 
 export async function createAgency(sql: Sql, input: NewAgency): Promise<Agency> {
   return store.insertAgency(sql, {
@@ -18,6 +27,7 @@ export async function createAgency(sql: Sql, input: NewAgency): Promise<Agency> 
     name: validateAgencyName(input.name),
     timeZone: validateTimeZone(input.timeZone ?? defaultTimeZone),
     allowedOrigins: [...new Set((input.allowedOrigins ?? []).map(validateOrigin))],
+    duplicateWindowSeconds: validateDuplicateWindow(input.duplicateWindowSeconds ?? defaultDuplicateWindowSeconds),
   });
 }
 

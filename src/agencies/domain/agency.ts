@@ -6,6 +6,8 @@ export interface Agency {
   readonly timeZone: string;
   /** Web origins (scheme, host, port) allowed to embed hosted fields and call the vault. */
   readonly allowedOrigins: readonly string[];
+  /** The same card, account and amount again within this many seconds is a duplicate (0: never). */
+  readonly duplicateWindowSeconds: number;
   readonly createdAt: Date;
 }
 
@@ -13,6 +15,7 @@ export const agencyErrors = {
   agency_not_found: { status: 404, title: "No such agency", retryable: false },
   invalid_time_zone: { status: 400, title: "Not an IANA time zone", retryable: false },
   invalid_origin: { status: 400, title: "Not a web origin", retryable: false },
+  invalid_duplicate_window: { status: 400, title: "The duplicate window is 0 to 86,400 seconds", retryable: false },
   invalid_agency_name: { status: 400, title: "The agency name is missing or too long", retryable: false },
 } as const satisfies ErrorCatalog;
 
@@ -53,4 +56,11 @@ export function validateOrigin(text: string): string {
     );
   }
   return url.origin;
+}
+
+export function validateDuplicateWindow(seconds: number): number {
+  if (!Number.isSafeInteger(seconds) || seconds < 0 || seconds > 86_400) {
+    throw agencyError("invalid_duplicate_window", `The duplicate window is 0 to 86400 seconds, not ${seconds}`, "duplicate_window_seconds");
+  }
+  return seconds;
 }

@@ -8,6 +8,9 @@ const AgencySchema = Type.Object({
   name: Type.String(),
   time_zone: Type.String(),
   allowed_origins: Type.Array(Type.String()),
+  duplicate_window_seconds: Type.Integer({
+    description: "The same card or bank account, account and amount again within this window is refused as a duplicate",
+  }),
   livemode: Type.Boolean({ description: "True when the key used is a live key" }),
   created_at: Type.String({ format: "date-time" }),
 });
@@ -30,6 +33,7 @@ export function agencyRoutes(app: HttpServer, deps: { db: Database }): void {
         name: agency.name,
         time_zone: agency.timeZone,
         allowed_origins: [...agency.allowedOrigins],
+        duplicate_window_seconds: agency.duplicateWindowSeconds,
         livemode: request.caller.mode === "live",
         created_at: agency.createdAt.toISOString(),
       };

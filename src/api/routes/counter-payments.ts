@@ -14,7 +14,7 @@ export const PostingSchema = Type.Union([
   }),
 ]);
 
-const AccountRefSchema = Type.Object({
+export const AccountRefSchema = Type.Object({
   system: Type.String({ pattern: "^[a-z0-9_]{1,64}$", description: "The agency's system of record, e.g. property_tax" }),
   ref: Type.String({ minLength: 1, maxLength: 64, description: "The account in that system, e.g. a parcel number" }),
 });

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
+import { findCardNumbersInDatabase } from "../card-numbers.ts";
 import type { Database } from "./database.ts";
 import { migrate } from "./migrate.ts";
 import { openPglite } from "./pglite.ts";
@@ -7,7 +8,8 @@ import { openPostgres } from "./postgres.ts";
 
 /**
  * A fresh, migrated database for one test file: a new database on the PostgreSQL server named by
- * DATABASE_URL (dropped again on close), or an in-memory PGlite when DATABASE_URL is unset.
+ * DATABASE_URL (dropped again on close, after checking that it holds no card number outside the
+ * vault), or an in-memory PGlite when DATABASE_URL is unset.
  */
 export async function openTestDatabase(options: { poolSize?: number } = {}): Promise<Database> {
   const serverUrl = process.env.DATABASE_URL;
@@ -22,8 +24,11 @@ export async function openTestDatabase(options: { poolSize?: number } = {}): Pro
   return {
     ...db,
     async close() {
+      // Whatever the tests of this file did, no card number may be left outside the vault.
+      const cardNumbers = await findCardNumbersInDatabase(db);
       await db.close();
       await scratch.drop();
+      if (cardNumbers.length > 0) throw new Error(`Card numbers stored outside the vault: ${cardNumbers.join(", ")}`);
     },
   };
 }
