@@ -9,7 +9,7 @@ import { outboxErrors } from "../outbox/index.ts";
 import { type ErrorCatalog, platformErrors } from "../platform/index.ts";
 import { postingErrors } from "../posting/index.ts";
 import { rulesErrors } from "../rules/index.ts";
-import { vaultErrors } from "../vault/index.ts";
+import { hostedFieldErrors, vaultErrors } from "../vault/index.ts";
 
 /** Every error catalog the API can answer with; docs/errors.md and the OpenAPI document list them all. */
 export const errorCatalogs: Readonly<Record<string, ErrorCatalog>> = {
@@ -23,6 +23,7 @@ export const errorCatalogs: Readonly<Record<string, ErrorCatalog>> = {
   cards: cardErrors,
   processor: processorErrors,
   vault: vaultErrors,
+  hostedFields: hostedFieldErrors,
   rules: rulesErrors,
   ach: nachaErrors,
 };

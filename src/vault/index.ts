@@ -42,4 +42,5 @@ export { type AccountType, accountTypes, isRoutingNumber } from "./domain/bank-a
 export { type CardBrand, type CardInput, cardBrand, passesLuhn } from "./domain/card.ts";
 export { newMasterKeyText, parseMasterKeys, type VaultKeys } from "./domain/envelope.ts";
 export { vaultErrors } from "./domain/errors.ts";
+export { type HostedFieldDeps, hostedFieldErrors, hostedFieldRoutes } from "./hosted-fields/index.ts";
 export { buildVaultServer, type VaultServerDeps } from "./server.ts";

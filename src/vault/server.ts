@@ -3,6 +3,7 @@ import { Type } from "typebox";
 import { createHttpServer, type Database, type HttpServer, type Logger, type Metrics } from "../platform/index.ts";
 import { defaultVaultRateLimits, tokenRoutes, type VaultRateLimits } from "./adapters/token-routes.ts";
 import type { VaultKeys } from "./domain/envelope.ts";
+import { hostedFieldRoutes } from "./hosted-fields/index.ts";
 
 export interface VaultServerDeps {
   readonly logger: Logger;
@@ -34,6 +35,7 @@ export async function buildVaultServer(deps: VaultServerDeps): Promise<HttpServe
     origin: () => deps.origin ?? listeningOrigin(app),
     rateLimits: { ...defaultVaultRateLimits, ...deps.rateLimits },
   });
+  hostedFieldRoutes(app, { db: deps.db, vaultOrigin: () => deps.origin ?? listeningOrigin(app) ?? "" });
   return app;
 }
 

@@ -1,0 +1,2 @@
+export { hostedFieldErrors } from "./errors.ts";
+export { type HostedFieldDeps, hostedFieldRoutes } from "./routes.ts";
