@@ -38,3 +38,18 @@ export {
   type WriteOptions,
   writeNacha,
 } from "./nacha/index.ts";
+export {
+  type AchEntry,
+  type AchEntryKind,
+  type AchEvent,
+  type AchOriginator,
+  type AchStatus,
+  achErrors,
+  achTransitions,
+  nextAchStatus,
+  type PostingPolicy,
+  type SecCode,
+  type SubmissionWindow,
+  sameDayEntryLimitCents,
+  secCodes,
+} from "./domain/ach-entry.ts";

@@ -1,6 +1,6 @@
 import { Type } from "typebox";
 import { accountsErrors } from "../accounts/index.ts";
-import { nachaErrors } from "../ach/index.ts";
+import { achErrors, nachaErrors } from "../ach/index.ts";
 import { agencyErrors } from "../agencies/index.ts";
 import { cardErrors, processorErrors } from "../cards/index.ts";
 import { counterErrors } from "../counter/index.ts";
@@ -26,6 +26,7 @@ export const errorCatalogs: Readonly<Record<string, ErrorCatalog>> = {
   hostedFields: hostedFieldErrors,
   rules: rulesErrors,
   ach: nachaErrors,
+  achEntries: achErrors,
 };
 
 export const errorCodes = Object.values(errorCatalogs).flatMap((catalog) => Object.keys(catalog));

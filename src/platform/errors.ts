@@ -48,6 +48,7 @@ export const platformErrors = {
   idempotency_key_missing: { status: 400, title: "An Idempotency-Key header is required on POST", retryable: false },
   idempotency_key_reused: { status: 422, title: "This Idempotency-Key was used with a different request", retryable: false },
   idempotency_key_in_flight: { status: 409, title: "A request with this Idempotency-Key is still running", retryable: true },
+  duplicate_transaction: { status: 409, title: "The same payment was made moments ago", retryable: false },
   service_unavailable: { status: 503, title: "The service is not ready", retryable: true },
   internal_error: { status: 500, title: "Something went wrong on our side", retryable: true },
 } as const satisfies ErrorCatalog;

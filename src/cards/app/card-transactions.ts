@@ -1,7 +1,7 @@
 import { getSystem } from "../../accounts/index.ts";
 import { getAgency } from "../../agencies/index.ts";
 import { openAccount, recordTransfer } from "../../ledger/index.ts";
-import { type Database, newId, type Sql } from "../../platform/index.ts";
+import { type Database, newId, platformError, type Sql } from "../../platform/index.ts";
 import { requestPosting, requestReversal } from "../../posting/index.ts";
 import { eraseCardCvc, readCardForProcessor, redeemCardToken, type VaultKeys } from "../../vault/index.ts";
 import * as store from "../adapters/card-store.ts";
@@ -155,7 +155,7 @@ async function refuseDuplicate(
     new Date(now.getTime() - windowSeconds * 1000),
   );
   if (earlier) {
-    throw cardError(
+    throw platformError(
       "duplicate_transaction",
       `Transaction ${earlier.id} charged this card ${earlier.amountCents} cents${
         twin.account ? ` for ${twin.account.system} ${twin.account.ref}` : ""

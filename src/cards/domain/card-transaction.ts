@@ -140,7 +140,6 @@ export const cardErrors = {
   expired_card: { status: 402, title: "The card has expired", retryable: false },
   incorrect_cvc: { status: 402, title: "The card's security code is incorrect", retryable: false },
   processing_error: { status: 402, title: "The processor could not process the card", retryable: true },
-  duplicate_transaction: { status: 409, title: "The same payment was made moments ago", retryable: false },
   approval_code_required: { status: 400, title: "A force needs the offline approval code", retryable: false },
   invalid_transaction_state: { status: 409, title: "The card transaction cannot do that in its current status", retryable: false },
   insufficient_capturable_amount: { status: 409, title: "More than the authorization holds", retryable: false },
