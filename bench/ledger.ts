@@ -264,7 +264,7 @@ async function checkpoint(): Promise<void> {
   await adminQuery("CHECKPOINT").catch(() => {});
 }
 
-async function runPgbench(
+export async function runPgbench(
   database: string,
   connArgs: readonly string[],
   env: NodeJS.ProcessEnv,

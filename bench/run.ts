@@ -14,6 +14,7 @@ const benchmarks: Record<string, () => Promise<BenchModule>> = {
   posting: () => import("./posting.ts"),
   balance: () => import("./balance.ts"),
   nacha: () => import("./nacha.ts"),
+  "card-sale": () => import("./card-sale.ts"),
 };
 
 const resultsDir = new URL("./results/", import.meta.url);
