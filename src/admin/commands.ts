@@ -1,4 +1,7 @@
+import { readFile } from "node:fs/promises";
+import { basename } from "node:path";
 import { configureSystem, type NewSystemConfig } from "../accounts/index.ts";
+import { configureOriginator, findAgencyOfReturnFile, findDefaultOriginator, importReturnFile } from "../ach/index.ts";
 import { type Agency, createAgency, createApiKey, findAgencyByName, type IssuedApiKey } from "../agencies/index.ts";
 import { openAccount, verifyLedger } from "../ledger/index.ts";
 import { createLogger, type Database, loadConfig, migrate } from "../platform/index.ts";
@@ -55,6 +58,21 @@ export const adminCommands = {
       await loadVaultKeys(loadConfig(), createLogger({ level: "warn", destination: (line) => process.stderr.write(line) })),
     ),
 
+  // `path` is absolute: the hub that runs this may have another working folder than the caller.
+  "ach.import": async ({ db }: AdminContext, args: { path: string; agencyId?: string }) => {
+    const bytes = await readFile(args.path);
+    const vaultKeys = await loadVaultKeys(loadConfig(), createLogger({ level: "warn", destination: (line) => process.stderr.write(line) }));
+    const agencyId = args.agencyId ?? (await findAgencyOfReturnFile(db, bytes));
+    const report = await importReturnFile({ db, vaultKeys }, agencyId, basename(args.path), bytes, new Date());
+    return {
+      agency_id: agencyId,
+      returns: report.returns,
+      notices: report.notices,
+      unmatched: report.unmatched.map((u) => ({ trace_number: u.traceNumber, code: u.code, reason: u.reason })),
+      already_imported: report.alreadyImported,
+    };
+  },
+
   demo: async ({ db, demoCounty }: AdminContext) => {
     const agency = await ensureDemoAgency(db, demoCounty);
     const [apiKey, publishableKey] = await Promise.all([
@@ -90,8 +108,23 @@ export async function ensureDemoAgency(db: Database, demoCounty?: DemoCounty): P
     (await createAgency(db, { name: demoAgencyName, timeZone: "America/Chicago", allowedOrigins: ["http://localhost:8080"] }));
   for (const account of demoChartOfAccounts) await openAccount(db, agency.id, account);
   if (demoCounty?.sorUrl) for (const system of demoSystems(agency.id, demoCounty.sorUrl)) await configureSystem(db, system);
+  // Set once: an operator's later changes to the demo bank are kept across restarts.
+  if (!(await findDefaultOriginator(db, agency.id))) await configureOriginator(db, agency.id, demoOriginator);
   return agency;
 }
+
+/** The demo agency's originating bank: made up, with a routing number whose check digit holds. */
+export const demoOriginator = {
+  bankName: "Demo Community Bank",
+  odfiRouting: "071999991",
+  companyName: "DEMO COUNTY",
+  companyId: "1990000001",
+  nextDayCutoff: "17:00",
+  sameDayCutoffs: ["10:00", "14:15", "16:15"],
+  requiresPrenote: false,
+  prenoteDays: 3,
+  returnedPaymentFeeCents: 2_500,
+} as const;
 
 /** The demo agency's systems of record, all served by the reference county at `sorUrl`. */
 export function demoSystems(agencyId: string, sorUrl: string): NewSystemConfig[] {

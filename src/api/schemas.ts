@@ -1,6 +1,6 @@
 import { Type } from "typebox";
 import { accountsErrors } from "../accounts/index.ts";
-import { achErrors, nachaErrors } from "../ach/index.ts";
+import { achErrors, achImportErrors, nachaErrors } from "../ach/index.ts";
 import { agencyErrors } from "../agencies/index.ts";
 import { cardErrors, processorErrors } from "../cards/index.ts";
 import { counterErrors } from "../counter/index.ts";
@@ -27,6 +27,7 @@ export const errorCatalogs: Readonly<Record<string, ErrorCatalog>> = {
   rules: rulesErrors,
   ach: nachaErrors,
   achEntries: achErrors,
+  achImports: achImportErrors,
 };
 
 export const errorCodes = Object.values(errorCatalogs).flatMap((catalog) => Object.keys(catalog));

@@ -8,11 +8,14 @@ import { renderDocsPage } from "./docs-page.ts";
 import { requireIdempotencyKey } from "./idempotency.ts";
 import { operationIdOf, shareProblemSchema } from "./openapi.ts";
 import { accountRoutes } from "./routes/accounts.ts";
+import { achRoutes } from "./routes/ach.ts";
 import { agencyRoutes } from "./routes/agency.ts";
 import { cardTransactionRoutes } from "./routes/card-transactions.ts";
 import { counterPaymentRoutes } from "./routes/counter-payments.ts";
 import { deadLetterRoutes } from "./routes/dead-letters.ts";
+import { eventRoutes } from "./routes/events.ts";
 import { ledgerRoutes } from "./routes/ledger.ts";
+import { transactionRoutes } from "./routes/transactions.ts";
 import { errorCatalogs } from "./schemas.ts";
 
 export interface ApiDeps {
@@ -75,7 +78,10 @@ export async function buildApiServer(deps: ApiDeps): Promise<HttpServer> {
     accountRoutes(v1, routeDeps);
     counterPaymentRoutes(v1, routeDeps);
     cardTransactionRoutes(v1, { db: deps.db, clock: routeDeps.clock, ...deps.cards });
+    achRoutes(v1, routeDeps);
+    transactionRoutes(v1, routeDeps);
     deadLetterRoutes(v1, routeDeps);
+    eventRoutes(v1, routeDeps);
   });
   return app;
 }

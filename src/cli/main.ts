@@ -1,5 +1,6 @@
 import { createReadStream } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import packageJson from "../../package.json" with { type: "json" };
 import { checkNachaFile, fedachClosedDays, type NachaFile, parseNacha, writeNacha } from "../ach/index.ts";
@@ -41,6 +42,9 @@ Commands:
   ach parse <file>       print the file's whole structure as JSON
   ach write --from <file.json> [--out <file>]
                          write a NACHA file from that structure (to standard output by default)
+  ach import <file> [--agency <id>]
+                         import a return/NOC file from the bank (the agency is found by the file's
+                         company id unless given); the same file twice changes nothing
   calendar fedach --year <YYYY>
                          the weekdays the Federal Reserve is closed that year
   pni quote --rules <${ruleSetIds.join("|")}> --amount <cents> --tax-year <YYYY>
@@ -160,6 +164,20 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
           const summary = `${check.valid ? "valid" : "INVALID"}: ${check.batches} batches, ${check.entries} entries, ${check.addenda} addenda, debits ${check.total_debit_cents} ¢, credits ${check.total_credit_cents} ¢`;
           print(check, [summary, ...check.errors.map((e) => `  line ${e.line}: ${e.code}: ${e.message}`)].join("\n"));
           return check.valid ? 0 : 1;
+        }
+        if (sub === "import") {
+          if (!path) throw new UsageError("ach import needs a file");
+          const report = (await run(config, "ach.import", { path: resolve(path), agencyId: values.agency })) as {
+            returns: number;
+            notices: number;
+            unmatched: Array<{ trace_number: string; code: string; reason: string }>;
+            already_imported: boolean;
+          };
+          const summary = report.already_imported
+            ? "already imported: nothing changed"
+            : `${report.returns} returns, ${report.notices} notices of change, ${report.unmatched.length} unmatched`;
+          print(report, [summary, ...report.unmatched.map((u) => `  trace ${u.trace_number} ${u.code}: ${u.reason}`)].join("\n"));
+          return 0;
         }
         expectSub(command, sub, "write");
         const structure = JSON.parse(await readFile(required(values.from, "--from"), "utf8")) as NachaFile;

@@ -1,5 +1,15 @@
 import { join } from "node:path";
 import { createConnectorRegistry, fetchBillFiles, sendPostingFiles } from "../accounts/index.ts";
+import {
+  achFileHandlers,
+  achReturnHandlers,
+  cutFiles,
+  importInbound,
+  materializeSchedules,
+  releaseDueEntries,
+  runBankSimulator,
+  settleEntries,
+} from "../ach/index.ts";
 import { type DemoCounty, ensureDemoAgency, serveControlSocket } from "../admin/index.ts";
 import { buildApiServer, purgeIdempotencyKeys } from "../api/index.ts";
 import {
@@ -11,7 +21,7 @@ import {
   settlementDateOf,
 } from "../cards/index.ts";
 import { expirePendingTransfers } from "../ledger/index.ts";
-import { dispatchDue } from "../outbox/index.ts";
+import { dispatchDue, type OutboxHandlers } from "../outbox/index.ts";
 import {
   type Config,
   controlSocketPath,
@@ -27,7 +37,7 @@ import {
   type Role,
 } from "../platform/index.ts";
 import { postingHandlers, settleFilePostings } from "../posting/index.ts";
-import { buildVaultServer, loadVaultKeys, purgeVault } from "../vault/index.ts";
+import { buildVaultServer, loadVaultKeys, purgeVault, type VaultKeys } from "../vault/index.ts";
 import { type Job, startWorker, type Worker } from "../worker/index.ts";
 
 export interface HubOptions {
@@ -84,8 +94,11 @@ export function workerJobs(
   cards: CardDeps,
   logger: Logger,
   outboundDir: string,
+  /** `REMIT_DATA_DIR/ach`: NACHA files out and in, and the embedded bank between them; absent, no ACH file jobs run. */
+  achDir?: string,
 ): Job[] {
-  const handlers = postingHandlers(db, registry);
+  const ach = achDir === undefined ? undefined : achFileWork(db, cards.vaultKeys, achDir, logger);
+  const handlers = { ...postingHandlers(db, registry), ...ach?.handlers };
   let settledThrough: string | undefined;
   return [
     { name: "outbox.dispatch", run: (now) => dispatchDue(db, handlers, now, logger) },
@@ -120,7 +133,29 @@ export function workerJobs(
         return purged.cvcsErased + purged.tokensDeleted;
       },
     },
+    // Before the file cuts: what became due today goes in today's files.
+    { name: "ach.materialize_schedules", run: (now) => materializeSchedules(cards, now), intervalMs: 10_000 },
+    { name: "ach.release_due", run: (now) => releaseDueEntries(cards, now), intervalMs: 10_000 },
+    ...(ach?.jobs ?? []),
   ];
+}
+
+/**
+ * ACH files: cuts into `<achDir>/outbound`, the embedded bank (always on in this version)
+ * answering into `<achDir>/inbound`, the import of those answers, and settlement.
+ */
+function achFileWork(db: Database, vaultKeys: VaultKeys, achDir: string, logger: Logger): { handlers: OutboxHandlers; jobs: Job[] } {
+  const outboundDir = join(achDir, "outbound");
+  const inboundDir = join(achDir, "inbound");
+  return {
+    handlers: { ...achFileHandlers({ db, vaultKeys, outboundDir }), ...achReturnHandlers(db) },
+    jobs: [
+      { name: "ach.cut_files", run: (now) => cutFiles({ db }, now), intervalMs: 10_000 },
+      { name: "bank_simulator.process", run: (now) => runBankSimulator({ db, outboundDir, inboundDir }, now), intervalMs: 10_000 },
+      { name: "ach.import_inbound", run: (now) => importInbound({ db, vaultKeys, inboundDir, logger }, now), intervalMs: 10_000 },
+      { name: "ach.settle", run: (now) => settleEntries({ db }, now), intervalMs: 60_000 },
+    ],
+  };
 }
 
 /** Starts the roles asked for in this process: the embedded default runs all three. */
@@ -187,7 +222,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       const workerLogger = logger.child({ role: "worker" });
       worker = startWorker({
         logger: workerLogger,
-        jobs: workerJobs(db, registry, cards, workerLogger, join(config.dataDir, "outbound")),
+        jobs: workerJobs(db, registry, cards, workerLogger, join(config.dataDir, "outbound"), join(config.dataDir, "ach")),
         pollMs: config.workerPollMs,
       });
       const running = worker;

@@ -11,7 +11,6 @@ import {
   getCardTransaction,
   isInDoubt,
   listCardRefunds,
-  listCardTransactions,
   publicCardStatus,
   publicCardStatuses,
   refundCardTransaction,
@@ -19,12 +18,12 @@ import {
   voidCardTransaction,
 } from "../../cards/index.ts";
 import { amountCentsMax } from "../../ledger/index.ts";
-import { type HttpServer, RemitError } from "../../platform/index.ts";
+import { type Database, type HttpServer, RemitError } from "../../platform/index.ts";
 import { getPosting } from "../../posting/index.ts";
 import { ProblemSchema, problemResponses, StringEnum } from "../schemas.ts";
 import { AccountRefSchema, PostingSchema, postingJson } from "./counter-payments.ts";
 
-const CardTransactionSchema = Type.Object({
+export const CardTransactionSchema = Type.Object({
   id: Type.String(),
   object: Type.Literal("card_transaction"),
   type: StringEnum(["sale", "authorization", "force"]),
@@ -90,19 +89,6 @@ const NewCardTransactionSchema = Type.Object(
   { additionalProperties: false },
 );
 
-const ListTransactionsQuery = Type.Object(
-  {
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 10 })),
-    starting_after: Type.Optional(Type.String({ maxLength: 64, description: "The last id of the previous page" })),
-    agency_tracking_id: Type.Optional(Type.String({ maxLength: 128 })),
-    status: Type.Optional(StringEnum(publicCardStatuses)),
-    type: Type.Optional(StringEnum(["sale", "authorization", "force"])),
-    created_from: Type.Optional(Type.String({ format: "date-time", description: "Created at or after" })),
-    created_before: Type.Optional(Type.String({ format: "date-time", description: "Created before" })),
-  },
-  { additionalProperties: false },
-);
-
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 function refundJson(r: CardRefund) {
@@ -120,12 +106,43 @@ function refundJson(r: CardRefund) {
   };
 }
 
+/** A card transaction as the API shows it, with its posting's state. */
+export async function cardTransactionJson(db: Database, t: CardTransaction) {
+  const posting = t.postingPaymentId ? await getPosting(db, t.agencyId, t.postingPaymentId) : undefined;
+  return {
+    id: t.id,
+    object: "card_transaction" as const,
+    type: t.type,
+    status: publicCardStatus(t.status),
+    amount: t.amountCents,
+    amount_capturable: amountCapturable(t),
+    amount_captured: t.amountCapturedCents,
+    amount_refunded: t.amountRefundedCents,
+    currency: "usd" as const,
+    card: { brand: t.card.brand, last4: t.card.last4, exp_month: t.card.expMonth, exp_year: t.card.expYear },
+    account: t.account,
+    agency_tracking_id: t.agencyTrackingId,
+    description: t.description,
+    metadata: { ...t.metadata },
+    approval_code: t.approvalCode,
+    decline_code: t.declineCode,
+    decline_message: t.declineMessage,
+    posting: postingJson(posting),
+    created_at: t.createdAt.toISOString(),
+    authorized_at: iso(t.authorizedAt),
+    captured_at: iso(t.capturedAt),
+    voided_at: iso(t.voidedAt),
+    settled_at: iso(t.settledAt),
+    expires_at: iso(t.expiresAt),
+  };
+}
+
 export interface CardRouteDeps extends CardDeps {
   /** A transaction read while its processor call has gone unanswered this long is looked up on the spot. */
   readonly inDoubtAfterMs: number;
 }
 
-/** Card transactions: sale, authorization, force, capture, void, refunds, and inquiry. */
+/** Card transactions: sale, authorization, force, capture, void, refunds, and inquiry (the list is in transactions.ts). */
 export function cardTransactionRoutes(app: HttpServer, deps: CardRouteDeps): void {
   const tags = ["card transactions"];
   const security = [{ apiKey: [] }];
@@ -133,35 +150,7 @@ export function cardTransactionRoutes(app: HttpServer, deps: CardRouteDeps): voi
   const IdempotencyHeader = Type.Object({
     "idempotency-key": Type.String({ description: "A unique value per operation; a retry with the same key replays the answer" }),
   });
-  const transactionJson = async (t: CardTransaction) => {
-    const posting = t.postingPaymentId ? await getPosting(deps.db, t.agencyId, t.postingPaymentId) : undefined;
-    return {
-      id: t.id,
-      object: "card_transaction" as const,
-      type: t.type,
-      status: publicCardStatus(t.status),
-      amount: t.amountCents,
-      amount_capturable: amountCapturable(t),
-      amount_captured: t.amountCapturedCents,
-      amount_refunded: t.amountRefundedCents,
-      currency: "usd" as const,
-      card: { brand: t.card.brand, last4: t.card.last4, exp_month: t.card.expMonth, exp_year: t.card.expYear },
-      account: t.account,
-      agency_tracking_id: t.agencyTrackingId,
-      description: t.description,
-      metadata: { ...t.metadata },
-      approval_code: t.approvalCode,
-      decline_code: t.declineCode,
-      decline_message: t.declineMessage,
-      posting: postingJson(posting),
-      created_at: t.createdAt.toISOString(),
-      authorized_at: iso(t.authorizedAt),
-      captured_at: iso(t.capturedAt),
-      voided_at: iso(t.voidedAt),
-      settled_at: iso(t.settledAt),
-      expires_at: iso(t.expiresAt),
-    };
-  };
+  const transactionJson = (t: CardTransaction) => cardTransactionJson(deps.db, t);
   /** 201 when the processor answered, 202 while its answer is unknown; a decline is a 402 problem naming the transaction. */
   const answer = async (reply: { code(n: number): unknown }, t: CardTransaction, okStatus = 200) => {
     if (t.status === "declined") {
@@ -316,40 +305,6 @@ export function cardTransactionRoutes(app: HttpServer, deps: CardRouteDeps): voi
     async (request) => {
       const t = await getCardTransaction(deps.db, request.caller.agencyId, request.params.id);
       return { data: (await listCardRefunds(deps.db, t.agencyId, t.id)).map(refundJson) };
-    },
-  );
-
-  app.get(
-    "/v1/transactions",
-    {
-      schema: {
-        tags: ["transactions"],
-        security,
-        summary: "The agency's transactions, newest first, filtered and paged by cursor",
-        querystring: ListTransactionsQuery,
-        response: {
-          200: Type.Object({
-            data: Type.Array(CardTransactionSchema),
-            has_more: Type.Boolean(),
-            next_cursor: Type.Union([Type.String(), Type.Null()], { description: "Pass as starting_after for the next page" }),
-          }),
-          ...problemResponses,
-        },
-      },
-    },
-    async (request) => {
-      const q = request.query;
-      const page = await listCardTransactions(deps.db, request.caller.agencyId, {
-        agencyTrackingId: q.agency_tracking_id,
-        status: q.status,
-        type: q.type,
-        createdFrom: q.created_from === undefined ? undefined : new Date(q.created_from),
-        createdBefore: q.created_before === undefined ? undefined : new Date(q.created_before),
-        startingAfter: q.starting_after,
-        limit: q.limit ?? 10,
-      });
-      const data = await Promise.all(page.data.map(transactionJson));
-      return { data, has_more: page.hasMore, next_cursor: page.hasMore ? (data.at(-1)?.id ?? null) : null };
     },
   );
 }
