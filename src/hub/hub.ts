@@ -21,7 +21,7 @@ import {
   settlementDateOf,
 } from "../cards/index.ts";
 import { expirePendingTransfers } from "../ledger/index.ts";
-import { dispatchDue, type OutboxHandlers } from "../outbox/index.ts";
+import { dispatchDue, type OutboxHandler } from "../outbox/index.ts";
 import {
   type Config,
   controlSocketPath,
@@ -144,7 +144,7 @@ export function workerJobs(
  * ACH files: cuts into `<achDir>/outbound`, the embedded bank (always on in this version)
  * answering into `<achDir>/inbound`, the import of those answers, and settlement.
  */
-function achFileWork(db: Database, vaultKeys: VaultKeys, achDir: string, logger: Logger): { handlers: OutboxHandlers; jobs: Job[] } {
+function achFileWork(db: Database, vaultKeys: VaultKeys, achDir: string, logger: Logger): { handlers: Record<string, OutboxHandler>; jobs: Job[] } {
   const outboundDir = join(achDir, "outbound");
   const inboundDir = join(achDir, "inbound");
   return {

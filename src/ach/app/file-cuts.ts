@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { Temporal } from "temporal-polyfill";
 import { getSystem } from "../../accounts/index.ts";
 import { openAccount, recordTransfer } from "../../ledger/index.ts";
-import { enqueue, type HandlerOutcome, type OutboxHandlers } from "../../outbox/index.ts";
+import { enqueue, type HandlerOutcome, type OutboxHandler } from "../../outbox/index.ts";
 import { type Database, newId, type Sql } from "../../platform/index.ts";
 import { requestPosting } from "../../posting/index.ts";
 import { type BankAccountForOriginator, readBankAccountForOriginator, type VaultKeys } from "../../vault/index.ts";
@@ -266,7 +266,7 @@ export interface FileWriterDeps {
   readonly outboundDir: string;
 }
 
-export function achFileHandlers(deps: FileWriterDeps): OutboxHandlers {
+export function achFileHandlers(deps: FileWriterDeps): Record<string, OutboxHandler> {
   return {
     [achTopics.writeFile]: (message) => writeOutboundFile(deps, message.agencyId, (message.payload as { fileId: string }).fileId),
   };

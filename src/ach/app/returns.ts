@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, rename } from "node:fs/promises";
 import { join } from "node:path";
 import { openAccount, recordTransfer } from "../../ledger/index.ts";
-import { enqueue, type OutboxHandlers, type OutboxMessage } from "../../outbox/index.ts";
+import { enqueue, type OutboxHandler, type OutboxMessage } from "../../outbox/index.ts";
 import { catalogError, type Database, type ErrorCatalog, type Logger, platformError, RemitError, type Sql } from "../../platform/index.ts";
 import { requestReversal } from "../../posting/index.ts";
 import { type BankAccountCorrection, correctBankAccount, type VaultKeys } from "../../vault/index.ts";
@@ -350,7 +350,7 @@ function summaryOf(c: BankAccountCorrection): string {
 
 // ── Handlers of what a return leaves in the outbox ─────────────────────────────────────────
 
-export function achReturnHandlers(db: Database): OutboxHandlers {
+export function achReturnHandlers(db: Database): Record<string, OutboxHandler> {
   return {
     // No system-of-record connector takes fees yet: the fee is in the ledger, and this message
     // is where a connector that can add it to the account will pick it up.
