@@ -144,7 +144,12 @@ export function workerJobs(
  * ACH files: cuts into `<achDir>/outbound`, the embedded bank (always on in this version)
  * answering into `<achDir>/inbound`, the import of those answers, and settlement.
  */
-function achFileWork(db: Database, vaultKeys: VaultKeys, achDir: string, logger: Logger): { handlers: Record<string, OutboxHandler>; jobs: Job[] } {
+function achFileWork(
+  db: Database,
+  vaultKeys: VaultKeys,
+  achDir: string,
+  logger: Logger,
+): { handlers: Record<string, OutboxHandler>; jobs: Job[] } {
   const outboundDir = join(achDir, "outbound");
   const inboundDir = join(achDir, "inbound");
   return {
