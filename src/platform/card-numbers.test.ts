@@ -18,10 +18,10 @@ before(async () => {
 });
 after(() => db.close());
 
-test("a database scan finds a number in any text column, and skips binary ones", async () => {
-  await db.query("CREATE TABLE notes (id int, body text, cipher bytea, extra jsonb)");
-  await db.query("INSERT INTO notes VALUES (1, 'nothing here', decode('34323432343234323432343234323432', 'hex'), '{}')");
+test("a database scan finds a number in any text or JSON column, and skips binary and numeric ones", async () => {
+  await db.query("CREATE TABLE notes (id int, body text, cipher bytea, extra jsonb, amount bigint)");
+  await db.query("INSERT INTO notes VALUES (1, 'nothing here', decode('34323432343234323432343234323432', 'hex'), '{}', 4242424242424242)");
   assert.deepEqual(await findCardNumbersInDatabase(db), []);
-  await db.query(`INSERT INTO notes VALUES (2, 'ok', NULL, '{"pan": "5555555555554444"}')`);
+  await db.query(`INSERT INTO notes VALUES (2, 'ok', NULL, '{"pan": "5555555555554444"}', 1)`);
   assert.deepEqual(await findCardNumbersInDatabase(db), ['"public"."notes": 555555…4444']);
 });

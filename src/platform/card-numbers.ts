@@ -26,15 +26,18 @@ export function findCardNumbers(text: string): string[] {
 }
 
 /**
- * Every row of every table in the database's own schemas, as text, searched for card numbers.
- * Binary columns (the vault's ciphertext, digests) are skipped: their hex is not data anyone
- * could read a number from. Returns "table: 424242…4242" for each hit.
+ * Every text and JSON column of every table in the database's own schemas, searched for card
+ * numbers. Card numbers only ever travel as strings, so numeric columns (amounts, which a property
+ * test may draw 16 digits long) are not searched, nor binary ones (the vault's ciphertext,
+ * digests: their hex is not data anyone could read a number from). Returns "table: 424242…4242"
+ * for each hit.
  */
 export async function findCardNumbersInDatabase(sql: Sql): Promise<string[]> {
   const columns = await sql.query<{ table_schema: string; table_name: string; columns: string[] }>(
     `SELECT table_schema, table_name, array_agg(column_name::text ORDER BY ordinal_position) AS columns
        FROM information_schema.columns
-      WHERE table_schema NOT IN ('pg_catalog', 'information_schema') AND data_type <> 'bytea'
+      WHERE table_schema NOT IN ('pg_catalog', 'information_schema')
+        AND data_type IN ('text', 'character varying', 'character', 'json', 'jsonb', 'ARRAY')
       GROUP BY table_schema, table_name`,
   );
   const hits: string[] = [];
