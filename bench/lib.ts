@@ -352,27 +352,36 @@ export interface CpuReport {
   readonly nodePct: number;
   /** Share of the time this process's event loop was busy (not waiting for I/O), in percent: at ~100 % it is the bottleneck. */
   readonly eventLoopBusyPct: number;
-  /** The given server backends (when local; those alive from start to end), in percent of one CPU. */
+  /**
+   * The given server backends (when local), in percent of one CPU: those alive from start to end,
+   * and, when they are listed by a function, also those that connected meanwhile (a pool opens
+   * connections again after its idle ones were closed), counted whole.
+   */
   readonly backendsPct: number | null;
 }
 
 /** Measures CPU use while `work` runs: the host's, this process's and some PostgreSQL backends'. */
-export async function withCpu<T>(work: () => Promise<T>, backendPids: readonly number[] = []): Promise<{ value: T; cpu: CpuReport }> {
+export async function withCpu<T>(
+  work: () => Promise<T>,
+  backendPids: readonly number[] | (() => Promise<readonly number[]>) = [],
+): Promise<{ value: T; cpu: CpuReport }> {
+  const listPids = typeof backendPids === "function" ? backendPids : async () => backendPids;
+  const countNewcomers = typeof backendPids === "function";
   const host0 = hostCpuTicks();
   const node0 = process.cpuUsage();
   const elu0 = performance.eventLoopUtilization();
-  const pg0 = processCpuSeconds(backendPids);
+  const pg0 = processCpuSeconds(await listPids());
   const t0 = performance.now();
   const value = await work();
   const seconds = (performance.now() - t0) / 1000;
   const host1 = hostCpuTicks();
   const node = process.cpuUsage(node0);
   const elu = performance.eventLoopUtilization(elu0);
-  const pg1 = processCpuSeconds(backendPids);
+  const pg1 = processCpuSeconds(countNewcomers ? await listPids() : [...pg0.keys()]);
   let backendSeconds = 0;
   let backendsSeen = 0;
   for (const [pid, end] of pg1) {
-    const start = pg0.get(pid);
+    const start = pg0.get(pid) ?? (countNewcomers ? 0 : undefined);
     if (start === undefined) continue;
     backendSeconds += end - start;
     backendsSeen++;

@@ -97,12 +97,6 @@ function bounded<T>(rows: T[], limit: number, what: string): T[] {
 
 const linesPerAccountMax = 10_000;
 
-interface AccountRow {
-  kind: AccountKind;
-  ref: string;
-  name: string;
-}
-
 export interface Levy {
   readonly taxYear: number;
   readonly unitCode: string;
@@ -162,89 +156,138 @@ function postedLine(row: LineRow, timeZone: string): PostedLine {
   };
 }
 
-/** The lines of the account's payments that stand (reversed payments are left out). */
-async function loadLines(sql: Sql, ref: string, timeZone: string): Promise<PostedLine[]> {
-  const rows = await sql.query<LineRow>(
-    `SELECT l.charge_id, l.label, l.tax_year, l.installment, l.component, l.amount_cents, p.paid_at
+/**
+ * One statement per account kind that reads the account with everything its balance is derived
+ * from — its own row, the county, the lines of the payments that stand (reversed ones are left
+ * out), and the kind's bills, levies, accruals or assessments — as JSON columns: one round trip
+ * instead of seven. `$1` is the ref; `$2` a payment_id whose presence to report (`payment_exists`),
+ * or null. Each list keeps the order and the bound it had as a query of its own.
+ */
+const stateColumns = `a.name, a.xmin::text AS version,
+  (SELECT json_build_object('name', name, 'rule_set', rule_set, 'time_zone', time_zone)
+     FROM ${sorSchema}.county WHERE id = 1) AS county,
+  EXISTS (SELECT 1 FROM ${sorSchema}.payments WHERE payment_id = $2) AS payment_exists,
+  (SELECT coalesce(json_agg(x ORDER BY x.paid_at, x.payment_id, x.line_no), '[]') FROM (
+     SELECT l.payment_id, l.line_no, l.charge_id, l.label, l.tax_year, l.installment, l.component, l.amount_cents, p.paid_at
        FROM ${sorSchema}.payment_lines l JOIN ${sorSchema}.payments p USING (payment_id)
       WHERE p.ref = $1 AND p.status = 'applied'
       ORDER BY p.paid_at, l.payment_id, l.line_no
-      LIMIT ${linesPerAccountMax}`,
-    [ref],
-  );
-  return bounded(rows, linesPerAccountMax, `payment lines on ${ref}`).map((row) => postedLine(row, timeZone));
+      LIMIT ${linesPerAccountMax}) x) AS lines`;
+
+const accountStateSql: Record<AccountKind, string> = {
+  parcel: `SELECT ${stateColumns},
+    (SELECT json_build_object('situs_address', situs_address, 'property_class', property_class)
+       FROM ${sorSchema}.parcels WHERE ref = $1) AS detail,
+    (SELECT coalesce(json_agg(b ORDER BY b.tax_year, b.installment), '[]') FROM (
+       SELECT bill_id, tax_year, installment, tax_cents, billed_on
+         FROM ${sorSchema}.parcel_bills WHERE ref = $1 ORDER BY tax_year, installment LIMIT 200) b) AS bills,
+    (SELECT coalesce(json_agg(v ORDER BY v.tax_year, v.unit_code), '[]') FROM (
+       SELECT l.tax_year, l.unit_code, u.name AS unit_name, l.taxable_value_cents, l.tax_cents
+         FROM ${sorSchema}.parcel_levies l JOIN ${sorSchema}.taxing_units u ON u.code = l.unit_code
+        WHERE l.ref = $1 ORDER BY l.tax_year, l.unit_code LIMIT 1000) v) AS levies,
+    (SELECT coalesce(json_agg(r), '[]') FROM (
+       SELECT c.charge_id, c.component, c.amount_cents
+         FROM ${sorSchema}.payment_accruals c JOIN ${sorSchema}.payments p USING (payment_id)
+        WHERE p.ref = $1 AND p.status = 'applied'
+        LIMIT ${linesPerAccountMax}) r) AS accruals
+    FROM ${sorSchema}.accounts a WHERE a.ref = $1 AND a.kind = 'parcel'`,
+  court_case: `SELECT ${stateColumns},
+    (SELECT json_build_object('court', court, 'offense', offense, 'filed_on', filed_on)
+       FROM ${sorSchema}.court_cases WHERE ref = $1) AS detail,
+    (SELECT coalesce(json_agg(s ORDER BY s.assessed_on, s.assessment_id), '[]') FROM (
+       SELECT assessment_id, category, description, assessed_on, amount_cents
+         FROM ${sorSchema}.court_assessments WHERE ref = $1 ORDER BY assessed_on, assessment_id LIMIT 500) s) AS assessments
+    FROM ${sorSchema}.accounts a WHERE a.ref = $1 AND a.kind = 'court_case'`,
+  utility: `SELECT ${stateColumns},
+    (SELECT json_build_object('ref', ref, 'service_address', service_address, 'service_status', service_status,
+                              'disconnected_on', disconnected_on, 'disconnect_amount_cents', disconnect_amount_cents,
+                              'reconnect_eligible', reconnect_eligible)
+       FROM ${sorSchema}.utility_accounts WHERE ref = $1) AS detail,
+    (SELECT coalesce(json_agg(b ORDER BY b.due_date, b.bill_id), '[]') FROM (
+       SELECT bill_id, ref, description, bill_date, due_date, amount_cents, late_fee_applies
+         FROM ${sorSchema}.utility_bills WHERE ref = $1 ORDER BY due_date, bill_id LIMIT 500) b) AS bills
+    FROM ${sorSchema}.accounts a WHERE a.ref = $1 AND a.kind = 'utility'`,
+  permit: `SELECT ${stateColumns},
+    (SELECT json_build_object('permit_type', permit_type, 'site_address', site_address, 'applied_on', applied_on,
+                              'fee_cents', fee_cents, 'status', status, 'issued_at', issued_at)
+       FROM ${sorSchema}.permits WHERE ref = $1) AS detail
+    FROM ${sorSchema}.accounts a WHERE a.ref = $1 AND a.kind = 'permit'`,
+};
+
+/** A row of `accountStateSql`; timestamps arrive as JSON text, dates as `YYYY-MM-DD`. */
+interface AccountStateRow {
+  name: string;
+  version: string;
+  county: { name: string; rule_set: RuleSetId; time_zone: string } | null;
+  payment_exists: boolean;
+  lines: Array<Omit<LineRow, "paid_at"> & { paid_at: string }>;
+  detail: Record<string, unknown> | null;
+  bills?: unknown[];
+  levies?: Array<{ tax_year: number; unit_code: string; unit_name: string; taxable_value_cents: number; tax_cents: number }>;
+  accruals?: Array<{ charge_id: string; component: Accrual["component"]; amount_cents: number }>;
+  assessments?: Parameters<typeof assessmentOf>[0][];
 }
 
-async function loadAccruals(sql: Sql, ref: string): Promise<Accrual[]> {
-  const rows = await sql.query<{ charge_id: string; component: Accrual["component"]; amount_cents: number }>(
-    `SELECT a.charge_id, a.component, a.amount_cents
-       FROM ${sorSchema}.payment_accruals a JOIN ${sorSchema}.payments p USING (payment_id)
-      WHERE p.ref = $1 AND p.status = 'applied'
-      LIMIT ${linesPerAccountMax}`,
-    [ref],
-  );
-  return bounded(rows, linesPerAccountMax, `accruals on ${ref}`).map((r) => ({
-    chargeId: r.charge_id,
-    component: r.component,
-    amountCents: r.amount_cents,
-  }));
+export interface LoadedState {
+  readonly county: County;
+  readonly account: LoadedAccount;
+  /**
+   * The account row's version (its `xmin`): every payment and reversal on the account writes the
+   * row again, so a different value means the state read is no longer current (`insertPaymentSql`).
+   */
+  readonly version: string;
+  /** Whether the payment_id asked about (`paymentId`) is recorded, as of this read. */
+  readonly paymentExists: boolean;
 }
 
 /**
- * An account with everything its balance is derived from. With `lock`, the account row is locked
- * first (`FOR UPDATE`): payments and reversals on one account run one at a time.
+ * An account with everything its balance is derived from, and the county, in one statement.
+ * With `lock`, the account row is locked first (`FOR UPDATE`, a statement of its own, so that the
+ * read that follows sees every payment committed before the lock was granted): payments and
+ * reversals on one account run one at a time.
  */
 export async function loadAccount(
   sql: Sql,
   kind: AccountKind,
   ref: string,
-  county: County,
-  options: { lock?: boolean } = {},
-): Promise<LoadedAccount | undefined> {
-  const [account] = await sql.query<AccountRow>(
-    `SELECT kind, ref, name FROM ${sorSchema}.accounts WHERE ref = $1 AND kind = $2${options.lock ? " FOR UPDATE" : ""}`,
-    [ref, kind],
+  options: { lock?: boolean; paymentId?: string } = {},
+): Promise<LoadedState | undefined> {
+  if (options.lock) {
+    const locked = await sql.query(`SELECT 1 FROM ${sorSchema}.accounts WHERE ref = $1 AND kind = $2 FOR UPDATE`, [ref, kind]);
+    if (locked.length === 0) return undefined;
+  }
+  const [row] = await sql.query<AccountStateRow>(accountStateSql[kind], [ref, options.paymentId ?? null]);
+  if (!row) return undefined;
+  const county: County = row.county
+    ? { name: row.county.name, ruleSet: row.county.rule_set, timeZone: row.county.time_zone }
+    : defaultCounty;
+  const lines = bounded(row.lines, linesPerAccountMax, `payment lines on ${ref}`).map((line) =>
+    postedLine({ ...line, paid_at: new Date(line.paid_at) }, county.timeZone),
   );
-  if (!account) return undefined;
-  const lines = await loadLines(sql, ref, county.timeZone);
-  switch (account.kind) {
+  return { county, account: accountOf(kind, ref, row, county, lines), version: row.version, paymentExists: row.payment_exists };
+}
+
+function accountOf(kind: AccountKind, ref: string, row: AccountStateRow, county: County, lines: PostedLine[]): LoadedAccount {
+  const detail = row.detail;
+  switch (kind) {
     case "parcel": {
-      const [parcel] = await sql.query<{ situs_address: string; property_class: "residential" | "nonresidential" }>(
-        `SELECT situs_address, property_class FROM ${sorSchema}.parcels WHERE ref = $1`,
-        [ref],
-      );
+      const parcel = detail as { situs_address: string; property_class: "residential" | "nonresidential" } | null;
       if (!parcel) throw new Error(`Account ${ref} has no parcel row`);
-      const bills = await sql.query<{ bill_id: string; tax_year: number; installment: number; tax_cents: number; billed_on: string }>(
-        `SELECT bill_id, tax_year, installment, tax_cents, billed_on::text AS billed_on
-           FROM ${sorSchema}.parcel_bills WHERE ref = $1 ORDER BY tax_year, installment LIMIT 200`,
-        [ref],
-      );
-      const levies = await sql.query<{
-        tax_year: number;
-        unit_code: string;
-        unit_name: string;
-        taxable_value_cents: number;
-        tax_cents: number;
-      }>(
-        `SELECT l.tax_year, l.unit_code, u.name AS unit_name, l.taxable_value_cents, l.tax_cents
-           FROM ${sorSchema}.parcel_levies l JOIN ${sorSchema}.taxing_units u ON u.code = l.unit_code
-          WHERE l.ref = $1 ORDER BY l.tax_year, l.unit_code LIMIT 1000`,
-        [ref],
-      );
+      const accruals = bounded(row.accruals ?? [], linesPerAccountMax, `accruals on ${ref}`);
       return {
         kind: "parcel",
         ref,
-        name: account.name,
+        name: row.name,
         situsAddress: parcel.situs_address,
         state: {
           kind: "parcel",
           ruleSet: county.ruleSet,
           propertyClass: parcel.property_class,
-          bills: bills.map(parcelBillOf),
+          bills: (row.bills as Parameters<typeof parcelBillOf>[0][]).map(parcelBillOf),
           lines,
-          accruals: await loadAccruals(sql, ref),
+          accruals: accruals.map((r) => ({ chargeId: r.charge_id, component: r.component, amountCents: r.amount_cents })),
         },
-        levies: levies.map((l) => ({
+        levies: (row.levies ?? []).map((l) => ({
           taxYear: l.tax_year,
           unitCode: l.unit_code,
           unitName: l.unit_name,
@@ -254,75 +297,48 @@ export async function loadAccount(
       };
     }
     case "court_case": {
-      const [courtCase] = await sql.query<{ court: string; offense: string; filed_on: string }>(
-        `SELECT court, offense, filed_on::text AS filed_on FROM ${sorSchema}.court_cases WHERE ref = $1`,
-        [ref],
-      );
+      const courtCase = detail as { court: string; offense: string; filed_on: string } | null;
       if (!courtCase) throw new Error(`Account ${ref} has no court case row`);
-      const assessments = await sql.query<{
-        assessment_id: string;
-        category: AssessmentCategory;
-        description: string;
-        assessed_on: string;
-        amount_cents: number;
-      }>(
-        `SELECT assessment_id, category, description, assessed_on::text AS assessed_on, amount_cents
-           FROM ${sorSchema}.court_assessments WHERE ref = $1 ORDER BY assessed_on, assessment_id LIMIT 500`,
-        [ref],
-      );
       return {
         kind: "court_case",
         ref,
-        name: account.name,
+        name: row.name,
         court: courtCase.court,
         offense: courtCase.offense,
         filedOn: courtCase.filed_on,
-        state: { kind: "court_case", assessments: assessments.map(assessmentOf), lines },
+        state: { kind: "court_case", assessments: (row.assessments ?? []).map(assessmentOf), lines },
       };
     }
     case "utility": {
-      const [utility] = await sql.query<UtilityAccountRow>(
-        `SELECT ref, service_address, service_status, disconnected_on::text AS disconnected_on, disconnect_amount_cents, reconnect_eligible
-           FROM ${sorSchema}.utility_accounts WHERE ref = $1`,
-        [ref],
-      );
+      const utility = detail as UtilityAccountRow | null;
       if (!utility) throw new Error(`Account ${ref} has no utility row`);
-      const bills = await sql.query<UtilityBillRow>(
-        `SELECT bill_id, ref, description, bill_date::text AS bill_date, due_date::text AS due_date, amount_cents, late_fee_applies
-           FROM ${sorSchema}.utility_bills WHERE ref = $1 ORDER BY due_date, bill_id LIMIT 500`,
-        [ref],
-      );
       return {
         kind: "utility",
         ref,
-        name: account.name,
+        name: row.name,
         serviceAddress: utility.service_address,
         disconnectedOn: utility.disconnected_on,
         disconnectAmountCents: utility.disconnect_amount_cents,
-        state: utilityStateOf(utility, bills.map(utilityBillOf), lines),
+        state: utilityStateOf(utility, (row.bills as UtilityBillRow[]).map(utilityBillOf), lines),
       };
     }
     case "permit": {
-      const [permit] = await sql.query<{
+      const permit = detail as {
         permit_type: string;
         site_address: string;
         applied_on: string;
         fee_cents: number;
         status: PermitState["status"];
-        issued_at: Date | null;
-      }>(
-        `SELECT permit_type, site_address, applied_on::text AS applied_on, fee_cents, status, issued_at
-           FROM ${sorSchema}.permits WHERE ref = $1`,
-        [ref],
-      );
+        issued_at: string | null;
+      } | null;
       if (!permit) throw new Error(`Account ${ref} has no permit row`);
       return {
         kind: "permit",
         ref,
-        name: account.name,
+        name: row.name,
         siteAddress: permit.site_address,
         appliedOn: permit.applied_on,
-        issuedAt: permit.issued_at,
+        issuedAt: permit.issued_at === null ? null : new Date(permit.issued_at),
         state: { kind: "permit", ref, permitType: permit.permit_type, feeCents: permit.fee_cents, status: permit.status, lines },
       };
     }
@@ -387,9 +403,8 @@ export type AccountView = LoadedAccount & { asOf: IsoDate };
 
 /** An account and what it owes on `asOf`, or undefined when there is no such account. */
 export async function readAccount(db: Database, kind: AccountKind, ref: string, asOf: IsoDate): Promise<AccountView | undefined> {
-  const county = await loadCounty(db);
-  const account = await loadAccount(db, kind, ref, county);
-  return account ? { ...account, asOf } : undefined;
+  const loaded = await loadAccount(db, kind, ref);
+  return loaded ? { ...loaded.account, asOf } : undefined;
 }
 
 // ─── payments ────────────────────────────────────────────────────────────────────────────────
@@ -496,53 +511,43 @@ function replayOrRefuse(existing: PaymentRecord, input: PaymentInput): PostOutco
 }
 
 /**
- * Records a payment and applies it, once per payment_id. The account row is locked, so payments
- * to one account apply one after the other; the primary key on payment_id makes a second landing
+ * Records a payment and applies it, once per payment_id. Payments to one account apply one after
+ * the other: the common case reads the account (no lock, no transaction), computes the
+ * allocation and records it in one statement that writes the account row again, and only if the
+ * row is still the version it read; when another payment or reversal got there first, or the
+ * account has workflow effects
+ * (a disconnected utility account, a permit) to apply with it, the account row is locked and the
+ * payment applied in a transaction. The primary key on payment_id makes a second landing
  * impossible even when two arrive at once for different accounts.
  */
 export async function postPayment(db: Database, input: PaymentInput, source: Exclude<PaymentSource, "seed">): Promise<PostOutcome> {
-  const earlier = await findPayment(db, input.paymentId);
-  if (earlier) return replayOrRefuse(earlier, input);
   try {
+    const loaded = await loadAccount(db, input.kind, input.ref, { paymentId: input.paymentId });
+    if (loaded?.paymentExists) {
+      const earlier = await findPayment(db, input.paymentId);
+      if (earlier) return replayOrRefuse(earlier, input);
+    }
+    if (loaded && !loaded.paymentExists && !hasWorkflowEffects(loaded.account)) {
+      const payment = await applyPayment(db, loaded, input, source, loaded.version);
+      if (payment) return { outcome: "created", payment };
+    }
     return await db.transaction(async (tx) => {
-      const county = await loadCounty(tx);
-      const account = await loadAccount(tx, input.kind, input.ref, county, { lock: true });
-      if (!account) throw accountNotFound(input.kind, input.ref);
-      // A twin of this request may have committed while we waited for the lock.
-      const landed = await findPayment(tx, input.paymentId);
-      if (landed) return replayOrRefuse(landed, input);
-
-      const paidOn = countyDate(input.paidAt, county.timeZone);
-      const allocation = allocatePayment(account.state, input.amountCents, paidOn);
-      const after = stateAfter(account.state, allocation, paidOn);
-      const [{ receipt } = { receipt: "" }] = await tx.query<{ receipt: string }>(
-        `SELECT 'DC-' || lpad(nextval('${sorSchema}.receipt_numbers')::text, 8, '0') AS receipt`,
-      );
-      await tx.query(
-        `INSERT INTO ${sorSchema}.payments (payment_id, kind, ref, amount_cents, paid_at, method, receipt_number, amount_due_after_cents, source)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [
-          input.paymentId,
-          input.kind,
-          input.ref,
-          input.amountCents,
-          input.paidAt,
-          input.method,
-          receipt,
-          amountDueOf(after, paidOn),
-          source,
-        ],
-      );
-      await insertLines(tx, input.paymentId, allocation.lines);
-      await insertRows(
-        tx,
-        "payment_accruals",
-        accrualColumns,
-        allocation.accruals.map((a) => [input.paymentId, a.chargeId, a.component, a.amountCents]),
-      );
-      await afterPaymentChanged(tx, account, county, input.paymentId);
-      const payment = await findPayment(tx, input.paymentId);
-      if (!payment) throw new Error(`Payment ${input.paymentId} vanished inside its own transaction`);
+      const locked = await loadAccount(tx, input.kind, input.ref, { lock: true, paymentId: input.paymentId });
+      if (!locked) {
+        // The same payment_id may have landed on another account: that is a reuse, not a missing account.
+        const earlier = await findPayment(tx, input.paymentId);
+        if (earlier) return replayOrRefuse(earlier, input);
+        throw accountNotFound(input.kind, input.ref);
+      }
+      // A retry of a post that landed, or a twin that committed while we waited for the lock.
+      if (locked.paymentExists) {
+        const landed = await findPayment(tx, input.paymentId);
+        if (!landed) throw new Error(`Payment ${input.paymentId} was seen but cannot be read`);
+        return replayOrRefuse(landed, input);
+      }
+      const payment = await applyPayment(tx, locked, input, source, null);
+      if (!payment) throw new Error(`Payment ${input.paymentId} was not recorded under the account's lock`);
+      await afterPaymentChanged(tx, locked.account, locked.county, input.paymentId);
       return { outcome: "created" as const, payment };
     });
   } catch (error) {
@@ -553,16 +558,104 @@ export async function postPayment(db: Database, input: PaymentInput, source: Exc
   }
 }
 
+/**
+ * Allocates the payment over the account as loaded and records it (`insertPaymentSql`). With
+ * `expectedVersion`, only if the account is still at that version: undefined when it moved on.
+ */
+async function applyPayment(
+  sql: Sql,
+  loaded: LoadedState,
+  input: PaymentInput,
+  source: Exclude<PaymentSource, "seed">,
+  expectedVersion: string | null,
+): Promise<PaymentRecord | undefined> {
+  const { county, account } = loaded;
+  const paidOn = countyDate(input.paidAt, county.timeZone);
+  const allocation = allocatePayment(account.state, input.amountCents, paidOn);
+  const amountDueAfterCents = amountDueOf(stateAfter(account.state, allocation, paidOn), paidOn);
+  const applied = allocation.lines.map((l) => ({
+    chargeId: l.chargeId,
+    label: l.label,
+    taxYear: l.taxYear,
+    installment: l.installment,
+    component: l.component,
+    amountCents: l.amountCents,
+  }));
+  const [recorded] = await sql.query<{ receipt_number: string; recorded_at: Date }>(insertPaymentSql, [
+    input.paymentId,
+    input.kind,
+    input.ref,
+    input.amountCents,
+    input.paidAt,
+    input.method,
+    amountDueAfterCents,
+    source,
+    applied.map((_, i) => i + 1),
+    applied.map((l) => l.chargeId),
+    applied.map((l) => l.label),
+    applied.map((l) => l.taxYear),
+    applied.map((l) => l.installment),
+    applied.map((l) => l.component),
+    applied.map((l) => l.amountCents),
+    allocation.accruals.map((a) => a.chargeId),
+    allocation.accruals.map((a) => a.component),
+    allocation.accruals.map((a) => a.amountCents),
+    expectedVersion,
+  ]);
+  if (!recorded) return undefined;
+  return {
+    paymentId: input.paymentId,
+    kind: input.kind,
+    ref: input.ref,
+    amountCents: input.amountCents,
+    paidAt: input.paidAt,
+    method: input.method,
+    receiptNumber: recorded.receipt_number,
+    amountDueAfterCents,
+    source,
+    status: "applied",
+    recordedAt: recorded.recorded_at,
+    reversedAt: null,
+    reversalReason: null,
+    applied,
+  };
+}
+
+/**
+ * A payment, its lines and its accruals in one statement, its receipt number drawn on the way,
+ * and the account row written again (a new row version, so a new `xmin`: what tells a post
+ * computed on the old state that it is stale): `$1`–`$8` the payment, `$9`–`$15` its lines as
+ * arrays, `$16`–`$18` its accruals, `$19` the `xmin` the allocation was computed on (null under
+ * the account's lock). Nothing is written, and no row returned, when the row has changed since.
+ */
+const insertPaymentSql = `WITH account AS (
+    UPDATE ${sorSchema}.accounts SET kind = kind
+     WHERE ref = $3 AND kind = $2 AND ($19::text IS NULL OR xmin = $19::text::xid)
+     RETURNING ref),
+  payment AS (
+    INSERT INTO ${sorSchema}.payments (payment_id, kind, ref, amount_cents, paid_at, method, receipt_number, amount_due_after_cents, source)
+    SELECT $1::text, $2::text, account.ref, $4::bigint, $5::timestamptz, $6::text,
+           'DC-' || lpad(nextval('${sorSchema}.receipt_numbers')::text, 8, '0'), $7::bigint, $8::text
+      FROM account
+    RETURNING payment_id, receipt_number, recorded_at),
+  lines AS (
+    INSERT INTO ${sorSchema}.payment_lines (payment_id, line_no, charge_id, label, tax_year, installment, component, amount_cents)
+    SELECT payment.payment_id, l.* FROM payment,
+           unnest($9::smallint[], $10::text[], $11::text[], $12::integer[], $13::smallint[], $14::text[], $15::bigint[]) AS l),
+  accruals AS (
+    INSERT INTO ${sorSchema}.payment_accruals (payment_id, charge_id, component, amount_cents)
+    SELECT payment.payment_id, a.* FROM payment, unnest($16::text[], $17::text[], $18::bigint[]) AS a)
+  SELECT receipt_number, recorded_at FROM payment`;
+
 function accountNotFound(kind: AccountKind, ref: string) {
   return sorError("account_not_found", `No ${kind.replace("_", " ")} account ${ref} in Demo County`, "ref");
 }
 
-async function insertLines(sql: Sql, paymentId: string, lines: readonly ChargeLine[]): Promise<void> {
-  await insertRows(
-    sql,
-    "payment_lines",
-    lineColumns,
-    lines.map((l, i) => [paymentId, i + 1, l.chargeId, l.label, l.taxYear, l.installment, l.component, l.amountCents]),
+/** Whether a payment or reversal on this account may have workflow effects (`afterPaymentChanged`). */
+function hasWorkflowEffects(account: LoadedAccount): boolean {
+  return (
+    (account.kind === "utility" && account.state.serviceStatus === "disconnected" && account.disconnectedOn !== null) ||
+    account.kind === "permit"
   );
 }
 
@@ -573,7 +666,8 @@ async function insertLines(sql: Sql, paymentId: string, lines: readonly ChargeLi
  * paid in full and goes back to pending if a reversal unpays it. Each change writes an event.
  */
 async function afterPaymentChanged(tx: Sql, before: LoadedAccount, county: County, paymentId: string): Promise<void> {
-  if (before.kind === "utility" && before.state.serviceStatus === "disconnected" && before.disconnectedOn) {
+  if (!hasWorkflowEffects(before)) return;
+  if (before.kind === "utility" && before.disconnectedOn) {
     const payments = await tx.query<{ amount_cents: number; paid_at: Date }>(
       `SELECT amount_cents, paid_at FROM ${sorSchema}.payments WHERE ref = $1 AND status = 'applied' LIMIT 10000`,
       [before.ref],
@@ -588,7 +682,7 @@ async function afterPaymentChanged(tx: Sql, before: LoadedAccount, county: Count
     }
   }
   if (before.kind === "permit") {
-    const now = await loadAccount(tx, "permit", before.ref, county);
+    const now = (await loadAccount(tx, "permit", before.ref))?.account;
     if (now?.kind !== "permit") throw new Error(`Permit ${before.ref} vanished`);
     const paidInFull = permitBalance(now.state).paidCents >= now.state.feeCents;
     if (paidInFull && now.state.status === "pending_payment") {
@@ -643,10 +737,10 @@ export async function reversePayment(db: Database, paymentId: string, reason: st
   return db.transaction(async (tx) => {
     const found = await findPayment(tx, paymentId);
     if (!found) throw sorError("payment_not_found", `No payment ${paymentId}`, "payment_id");
-    const county = await loadCounty(tx);
     // The account first, as postPayment locks it, so the two never wait on each other in a circle.
-    const account = await loadAccount(tx, found.kind, found.ref, county, { lock: true });
-    if (!account) throw new Error(`Payment ${paymentId} points at missing account ${found.ref}`);
+    const loaded = await loadAccount(tx, found.kind, found.ref, { lock: true });
+    if (!loaded) throw new Error(`Payment ${paymentId} points at missing account ${found.ref}`);
+    const { county, account } = loaded;
     const [row] = await tx.query<{ status: string }>(`SELECT status FROM ${sorSchema}.payments WHERE payment_id = $1 FOR UPDATE`, [
       paymentId,
     ]);
@@ -655,6 +749,8 @@ export async function reversePayment(db: Database, paymentId: string, reason: st
         `UPDATE ${sorSchema}.payments SET status = 'reversed', reversed_at = now(), reversal_reason = $2 WHERE payment_id = $1`,
         [paymentId, reason],
       );
+      // A new row version: a post computed on the account as it was before this reversal is not recorded.
+      await tx.query(`UPDATE ${sorSchema}.accounts SET kind = kind WHERE ref = $1`, [found.ref]);
       await afterPaymentChanged(tx, account, county, paymentId);
     }
     const payment = await findPayment(tx, paymentId);

@@ -1,6 +1,15 @@
 export { liveConnector } from "./adapters/live-connector.ts";
 export type { NewSystemConfig } from "./adapters/systems-store.ts";
-export { type ConnectorRegistry, configureSystem, createConnectorRegistry, getSystem, listSystems, readBalance } from "./app/accounts.ts";
+export {
+  type ConnectorRegistry,
+  configureSystem,
+  createConnectorRegistry,
+  getSystem,
+  getSystemCached,
+  listSystems,
+  readBalance,
+  systemCacheTtlMs,
+} from "./app/accounts.ts";
 export {
   type BillImportReport,
   type DeliveredFile,

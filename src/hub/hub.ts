@@ -86,6 +86,13 @@ export async function openHubDatabase(config: Config, owner: "hub" | "command"):
 /** The processor's answer is awaited this long; a call unanswered for twice as long is looked up. */
 const processorTimeoutMs = 10_000;
 const inDoubtAfterMs = 2 * processorTimeoutMs;
+/**
+ * Housekeeping runs at most once a second while it finds nothing: under load the outbox runs round
+ * after round, and housekeeping on each of them was a third of the database statements per payment.
+ */
+const housekeepingMs = 1_000;
+/** Under load, rounds start at least this far apart, so one lease and one completion serve many messages. */
+const workerRoundMinMs = 50;
 
 /** The background jobs of the worker role. */
 export function workerJobs(
@@ -102,22 +109,24 @@ export function workerJobs(
   let settledThrough: string | undefined;
   return [
     { name: "outbox.dispatch", run: (now) => dispatchDue(db, handlers, now, logger) },
-    { name: "presentment.fetch_bill_files", run: (now) => fetchBillFiles(db, now, logger) },
+    { name: "presentment.fetch_bill_files", run: (now) => fetchBillFiles(db, now, logger), intervalMs: housekeepingMs },
     {
       name: "presentment.send_posting_files",
+      intervalMs: housekeepingMs,
       run: async (now) => {
         const delivered = await sendPostingFiles(db, now, outboundDir, logger);
         for (const file of delivered) await settleFilePostings(db, file, now);
         return 0;
       },
     },
-    { name: "ledger.expire_pending", run: (now) => expirePendingTransfers(db, now, 100) },
-    { name: "api.purge_idempotency_keys", run: (now) => purgeIdempotencyKeys(db, now) },
-    { name: "cards.resolve_in_doubt", run: () => resolveInDoubt(cards, inDoubtAfterMs) },
-    { name: "cards.expire_authorizations", run: () => expireAuthorizations(cards) },
+    { name: "ledger.expire_pending", run: (now) => expirePendingTransfers(db, now, 100), intervalMs: housekeepingMs },
+    { name: "api.purge_idempotency_keys", run: (now) => purgeIdempotencyKeys(db, now), intervalMs: housekeepingMs },
+    { name: "cards.resolve_in_doubt", run: () => resolveInDoubt(cards, inDoubtAfterMs), intervalMs: housekeepingMs },
+    { name: "cards.expire_authorizations", run: () => expireAuthorizations(cards), intervalMs: housekeepingMs },
     {
       // Once a day, when the processor's day has closed: its captures are settled.
       name: "cards.settle",
+      intervalMs: housekeepingMs,
       run: async (now) => {
         const closed = settlementDateOf(new Date(now.getTime() - 24 * 3600_000));
         if (closed === settledThrough) return 0;
@@ -128,6 +137,7 @@ export function workerJobs(
     },
     {
       name: "vault.purge",
+      intervalMs: housekeepingMs,
       run: async (now) => {
         const purged = await purgeVault(db, now);
         return purged.cvcsErased + purged.tokensDeleted;
@@ -229,6 +239,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
         logger: workerLogger,
         jobs: workerJobs(db, registry, cards, workerLogger, join(config.dataDir, "outbound"), join(config.dataDir, "ach")),
         pollMs: config.workerPollMs,
+        roundMinMs: workerRoundMinMs,
       });
       const running = worker;
       unlisten = await db.listen("remit_outbox", () => running.wake());

@@ -1,14 +1,19 @@
 export {
+  type BatchResult,
   countMessagesByStatus,
   type DispatchOptions,
   deadLettersMax,
   dispatchDue,
   enqueue,
+  enqueueAfter,
   expediteTopic,
   findMessage,
   listDeadLetters,
+  type OutboxBatchHandler,
   type OutboxHandler,
+  type OutboxHandlers,
   replayDeadLetter,
+  type SourceStatement,
 } from "./app/outbox.ts";
 export {
   defaultRetryPolicy,

@@ -1,7 +1,10 @@
+import http from "node:http";
+import https from "node:https";
 import { CircuitBreaker, ConcurrencyLimit } from "../../platform/index.ts";
 import type { BreakdownLine, PostingRequest, SorBalance, SorResult, SystemConfig, SystemOfRecordConnector } from "../domain/accounts.ts";
 
 export interface LiveConnectorOptions {
+  /** Calls go through this instead of the connector's own keep-alive HTTP client (tests count calls with it). */
   readonly fetch?: typeof fetch;
   /** Attempts for a balance read (a GET, safe to repeat); posts and reversals are retried by the outbox. */
   readonly readAttempts?: number;
@@ -30,7 +33,7 @@ type Failure = Extract<SorResult<never>, { ok: false }>;
 export function liveConnector(config: SystemConfig, options: LiveConnectorOptions = {}): SystemOfRecordConnector {
   if (!config.baseUrl) throw new Error(`system ${config.system} has no base URL`);
   const base = config.baseUrl.replace(/\/$/, "");
-  const doFetch = options.fetch ?? fetch;
+  const send = options.fetch ? fetchTransport(options.fetch) : httpTransport(base, config.callLimit);
   const breaker = new CircuitBreaker({ failureThreshold: options.failureThreshold ?? 5, openMs: options.openMs ?? 5_000 });
   const limit = new ConcurrencyLimit(config.callLimit, options.queueMax ?? config.callLimit * 32);
   const kind = encodeURIComponent(config.accountKind);
@@ -40,13 +43,8 @@ export function liveConnector(config: SystemConfig, options: LiveConnectorOption
       return { ok: false, retryable: true, code: "sor_unavailable", detail: `${config.system} is failing; calls paused` };
     const outcome = await limit.run(async (): Promise<SorResult<{ status: number; json: unknown }>> => {
       try {
-        const response = await doFetch(`${base}${path}`, {
-          method,
-          headers: body === undefined ? {} : { "content-type": "application/json" },
-          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-          signal: AbortSignal.timeout(config.timeoutMs),
-        });
-        const json = await response.json().catch(() => null);
+        const response = await send(method, `${base}${path}`, body === undefined ? undefined : JSON.stringify(body), config.timeoutMs);
+        const json = response.json;
         if (response.status >= 500 || response.status === 429) {
           breaker.failed(Date.now());
           return { ok: false, retryable: true, code: "sor_unavailable", detail: `${config.system} answered ${response.status}` };
@@ -136,4 +134,76 @@ export function liveConnector(config: SystemConfig, options: LiveConnectorOption
       return { ok: true, value: { receiptNumber: (json as { receipt_number?: string }).receipt_number ?? null } };
     },
   };
+}
+
+/** One HTTP exchange: the status and the body as JSON (null when it is not JSON). Rejects on a network error or timeout. */
+type Transport = (
+  method: "GET" | "POST",
+  url: string,
+  body: string | undefined,
+  timeoutMs: number,
+) => Promise<{ status: number; json: unknown }>;
+
+function fetchTransport(fetchFn: typeof fetch): Transport {
+  return async (method, url, body, timeoutMs) => {
+    const response = await fetchFn(url, {
+      method,
+      headers: body === undefined ? {} : { "content-type": "application/json" },
+      ...(body === undefined ? {} : { body }),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    return { status: response.status, json: await response.json().catch(() => null) };
+  };
+}
+
+/**
+ * `node:http` on keep-alive connections, one pool per system, as many sockets as its call limit.
+ * Measured beside `fetch` on this path: about half the CPU per call (fetch's WHATWG streams and
+ * request objects cost more than the exchange itself), and the posting worker makes one per payment.
+ */
+function httpTransport(base: string, callLimit: number): Transport {
+  const secure = new URL(base).protocol === "https:";
+  const agent = secure
+    ? new https.Agent({ keepAlive: true, maxSockets: callLimit, timeout: 5_000 })
+    : new http.Agent({ keepAlive: true, maxSockets: callLimit, timeout: 5_000 });
+  const request = secure ? https.request : http.request;
+  return (method, url, body, timeoutMs) =>
+    new Promise((resolve, reject) => {
+      const headers: http.OutgoingHttpHeaders = { accept: "application/json" };
+      if (body !== undefined) {
+        headers["content-type"] = "application/json";
+        headers["content-length"] = Buffer.byteLength(body);
+      }
+      let timedOut: Error | undefined;
+      const fail = (error: Error) => {
+        clearTimeout(timer);
+        reject(timedOut ?? error);
+      };
+      const req = request(url, { method, agent, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("error", fail);
+        // Cut off before its end (our timeout, or the server went away): no answer.
+        res.on("close", () => {
+          if (!res.complete) fail(new Error("the connection closed before the answer was complete"));
+        });
+        res.on("end", () => {
+          clearTimeout(timer);
+          let json: unknown = null;
+          try {
+            json = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+          } catch {
+            // Not JSON (a proxy's error page, an empty body): the status says enough.
+          }
+          resolve({ status: res.statusCode ?? 0, json });
+        });
+      });
+      const timer = setTimeout(() => {
+        timedOut = new Error(`no answer within ${timeoutMs} ms`);
+        timedOut.name = "TimeoutError";
+        req.destroy(timedOut);
+      }, timeoutMs);
+      req.on("error", fail);
+      req.end(body);
+    });
 }

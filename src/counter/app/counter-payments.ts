@@ -1,4 +1,4 @@
-import { getSystem } from "../../accounts/index.ts";
+import { getSystem, getSystemCached, type SystemConfig } from "../../accounts/index.ts";
 import { openAccount, recordTransfer } from "../../ledger/index.ts";
 import { type Database, newId, type Sql } from "../../platform/index.ts";
 import { requestPosting, requestReversal } from "../../posting/index.ts";
@@ -19,9 +19,21 @@ export interface NewCounterPayment {
   readonly agencyTrackingId?: string | undefined;
 }
 
+/**
+ * Ledger account ids by database, agency, fund and code, as committed. Ledger accounts are
+ * append-only (never changed or removed), so an id once committed stays right; opening the two
+ * accounts was two database round trips in every payment.
+ */
+const accountIdCaches = new WeakMap<Database, Map<string, string>>();
+const accountIdCacheEntriesMax = 10_000;
+
+interface LedgerAccounts {
+  readonly cash: string;
+  readonly collections: string;
+}
+
 /** Cash and checks are held in the general fund's cash account; the system's fund earns the revenue. */
-async function ledgerAccountsFor(tx: Sql, agencyId: string, system: string) {
-  const config = await getSystem(tx, agencyId, system);
+async function ledgerAccountsFor(tx: Sql, agencyId: string, config: SystemConfig): Promise<LedgerAccounts> {
   const cash = await openAccount(tx, agencyId, { fund: "general", code: "cash", name: "Cash in bank", normalSide: "debit" });
   const collections = await openAccount(tx, agencyId, {
     fund: config.fund,
@@ -32,14 +44,41 @@ async function ledgerAccountsFor(tx: Sql, agencyId: string, system: string) {
   return { cash: cash.id, collections: collections.id };
 }
 
+const accountsKey = (agencyId: string, config: SystemConfig) => `${agencyId}/${config.fund}`;
+
+function cachedLedgerAccounts(db: Database, agencyId: string, config: SystemConfig): LedgerAccounts | undefined {
+  const cache = accountIdCaches.get(db);
+  const key = accountsKey(agencyId, config);
+  const cash = cache?.get(`${key}/cash`);
+  const collections = cache?.get(`${key}/collections`);
+  return cash && collections ? { cash, collections } : undefined;
+}
+
+/** Called once the transaction that opened (or found) the accounts has committed. */
+function rememberLedgerAccounts(db: Database, agencyId: string, config: SystemConfig, accounts: LedgerAccounts): void {
+  let cache = accountIdCaches.get(db);
+  if (!cache) {
+    cache = new Map();
+    accountIdCaches.set(db, cache);
+  }
+  if (cache.size >= accountIdCacheEntriesMax) cache.clear();
+  const key = accountsKey(agencyId, config);
+  cache.set(`${key}/cash`, accounts.cash);
+  cache.set(`${key}/collections`, accounts.collections);
+}
+
 /**
  * Records a payment taken at the counter: the payment, its ledger journal and the request to
  * post it to the system of record commit together.
  */
 export async function recordCounterPayment(db: Database, agencyId: string, input: NewCounterPayment, now: Date): Promise<CounterPayment> {
   validateCounterInput(input);
-  return db.transaction(async (tx) => {
-    const accounts = await ledgerAccountsFor(tx, agencyId, input.account.system);
+  const config = await getSystemCached(db, agencyId, input.account.system);
+  const known = cachedLedgerAccounts(db, agencyId, config);
+  let opened: LedgerAccounts | undefined;
+  const recorded = await db.transaction(async (tx) => {
+    opened = known ? undefined : await ledgerAccountsFor(tx, agencyId, config);
+    const accounts = known ?? (opened as LedgerAccounts);
     const payment = await store.insertCounterPayment(tx, {
       agencyId,
       id: newId("cpy"),
@@ -73,6 +112,8 @@ export async function recordCounterPayment(db: Database, agencyId: string, input
     );
     return payment;
   });
+  if (opened) rememberLedgerAccounts(db, agencyId, config, opened);
+  return recorded;
 }
 
 export async function getCounterPayment(sql: Sql, agencyId: string, id: string): Promise<CounterPayment> {
@@ -89,7 +130,7 @@ export async function voidCounterPayment(db: Database, agencyId: string, id: str
     if (!(counterTransitions[payment.status] as { void?: string }).void) {
       throw counterError("counter_payment_already_voided", `Counter payment ${id} was voided at ${payment.voidedAt?.toISOString()}`, "id");
     }
-    const accounts = await ledgerAccountsFor(tx, agencyId, payment.system);
+    const accounts = await ledgerAccountsFor(tx, agencyId, await getSystem(tx, agencyId, payment.system));
     await recordTransfer(
       tx,
       agencyId,

@@ -42,6 +42,33 @@ export async function insertMessage(
   return rows.length === 1;
 }
 
+/** A parameterized statement that yields rows; `$1`…`$n` are its own parameters. */
+export interface SourceStatement {
+  readonly text: string;
+  readonly params: readonly unknown[];
+}
+
+/**
+ * Runs `source` (an INSERT … RETURNING) and inserts the message in the same statement, only when
+ * `source` yielded a row: one round trip instead of two. Returns whether the message was added.
+ */
+export async function insertMessageAfter(
+  sql: Sql,
+  source: SourceStatement,
+  m: { agencyId: string; id: string; topic: string; dedupeKey: string; payload: unknown; availableAt: Date },
+): Promise<boolean> {
+  const n = source.params.length;
+  const rows = await sql.query(
+    `WITH source AS (${source.text})
+     INSERT INTO outbox_messages (agency_id, id, topic, dedupe_key, payload, available_at, created_at)
+     SELECT $${n + 1}::text, $${n + 2}::text, $${n + 3}::text, $${n + 4}::text, $${n + 5}::jsonb, $${n + 6}::timestamptz, $${n + 6}::timestamptz
+       FROM source LIMIT 1
+     ON CONFLICT (agency_id, dedupe_key) DO NOTHING RETURNING id`,
+    [...source.params, m.agencyId, m.id, m.topic, m.dedupeKey, JSON.stringify(m.payload), m.availableAt],
+  );
+  return rows.length === 1;
+}
+
 /** Leases up to `limit` due messages; concurrent workers skip each other's rows. */
 export async function leaseDue(sql: Sql, now: Date, leaseMs: number, limit: number): Promise<OutboxMessage[]> {
   const rows = await sql.query<MessageRow>(
@@ -59,11 +86,27 @@ export async function leaseDue(sql: Sql, now: Date, leaseMs: number, limit: numb
   return rows.map(toMessage);
 }
 
-export async function markDone(sql: Sql, m: OutboxMessage, now: Date): Promise<void> {
+/**
+ * Marks messages done in one statement, each with its own completion time; `alongside`, when
+ * given, runs in that same statement (as a data-modifying CTE), so it commits with them.
+ */
+export async function markDoneMany(
+  sql: Sql,
+  done: ReadonlyArray<{ message: OutboxMessage; completedAt: Date }>,
+  alongside?: SourceStatement,
+): Promise<void> {
+  const n = alongside?.params.length ?? 0;
   await sql.query(
-    `UPDATE outbox_messages SET status = 'done', completed_at = $3, leased_until = NULL, last_error = NULL
-      WHERE agency_id = $1 AND id = $2 AND status = 'pending'`,
-    [m.agencyId, m.id, now],
+    `${alongside ? `WITH alongside AS (${alongside.text}) ` : ""}UPDATE outbox_messages m
+        SET status = 'done', completed_at = d.completed_at, leased_until = NULL, last_error = NULL
+       FROM unnest($${n + 1}::text[], $${n + 2}::text[], $${n + 3}::timestamptz[]) AS d (agency_id, id, completed_at)
+      WHERE m.agency_id = d.agency_id AND m.id = d.id AND m.status = 'pending'`,
+    [
+      ...(alongside?.params ?? []),
+      done.map((d) => d.message.agencyId),
+      done.map((d) => d.message.id),
+      done.map((d) => d.completedAt.toISOString()),
+    ],
   );
 }
 
