@@ -1,7 +1,16 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { type Database, openTestDatabase, RemitError } from "../platform/index.ts";
-import { authenticateApiKey, createAgency, createApiKey, revokeApiKey } from "./index.ts";
+import {
+  agencyCacheTtlMs,
+  apiKeyCacheTtlMs,
+  authenticateApiKey,
+  createAgency,
+  createApiKey,
+  getAgency,
+  getAgencyCached,
+  revokeApiKey,
+} from "./index.ts";
 
 let db: Database;
 before(async () => {
@@ -65,4 +74,29 @@ test("a key cannot be revoked through another agency", async () => {
 
 test("a key for an agency that does not exist is refused", async () => {
   await assert.rejects(createApiKey(db, { agencyId: "agy_missing" }), rejectsWith("agency_not_found"));
+});
+
+test("an authenticated key is trusted for a few seconds without a lookup, but a revocation here ends that at once", async () => {
+  const agency = await createAgency(db, { name: "Cached Key County" });
+  const kept = await createApiKey(db, { agencyId: agency.id });
+  const revoked = await createApiKey(db, { agencyId: agency.id });
+  assert.equal((await authenticateApiKey(db, kept.secret)).ok, true);
+  assert.equal((await authenticateApiKey(db, revoked.secret)).ok, true);
+
+  // As another process would see it: the row changed behind this one's back.
+  await db.query("UPDATE api_keys SET revoked_at = now() WHERE id = $1", [kept.id]);
+  assert.equal((await authenticateApiKey(db, kept.secret)).ok, true, `honoured for up to ${apiKeyCacheTtlMs} ms`);
+
+  assert.equal(await revokeApiKey(db, agency.id, revoked.id), true);
+  assert.deepEqual(await authenticateApiKey(db, revoked.secret), { ok: false, code: "api_key_revoked" });
+  assert.deepEqual(await authenticateApiKey(db, kept.secret), { ok: false, code: "api_key_revoked" }, "every trusted key is read again");
+});
+
+test("an agency read through the cache is kept a few seconds; an unknown one is not found", async () => {
+  const agency = await createAgency(db, { name: "Cached County", duplicateWindowSeconds: 120 });
+  assert.equal((await getAgencyCached(db, agency.id)).duplicateWindowSeconds, 120);
+  await db.query("UPDATE agencies SET duplicate_window_seconds = 0 WHERE id = $1", [agency.id]);
+  assert.equal((await getAgencyCached(db, agency.id)).duplicateWindowSeconds, 120, `kept for up to ${agencyCacheTtlMs} ms`);
+  assert.equal((await getAgency(db, agency.id)).duplicateWindowSeconds, 0);
+  await assert.rejects(getAgencyCached(db, "agy_missing"), rejectsWith("agency_not_found"));
 });

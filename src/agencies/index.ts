@@ -1,5 +1,7 @@
 export {
   type Authentication,
+  agencyCacheTtlMs,
+  apiKeyCacheTtlMs,
   authenticateApiKey,
   type Caller,
   createAgency,
@@ -7,6 +9,7 @@ export {
   defaultTimeZone,
   findAgencyByName,
   getAgency,
+  getAgencyCached,
   type IssuedApiKey,
   type NewAgency,
   revokeApiKey,

@@ -9,7 +9,8 @@ declare module "fastify" {
 
 /**
  * Adds bearer-key authentication to every route of `app` (an encapsulated plugin scope):
- * a missing, malformed, unknown or revoked key is answered 401 before any handler runs.
+ * a missing, malformed, unknown or revoked key is answered 401 before any handler runs. A key
+ * revoked by another process may still pass here for `apiKeyCacheTtlMs` (see `authenticateApiKey`).
  */
 export function requireApiKey(app: HttpServer, db: Database, kind: KeyKind): void {
   app.decorateRequest("caller", undefined as unknown as Caller);

@@ -1,9 +1,9 @@
-import { getSystem } from "../../accounts/index.ts";
-import { getAgency } from "../../agencies/index.ts";
+import { getSystemCached } from "../../accounts/index.ts";
+import { getAgencyCached } from "../../agencies/index.ts";
 import { openAccount, recordTransfer } from "../../ledger/index.ts";
 import { type Database, newId, platformError, type Sql } from "../../platform/index.ts";
 import { requestPosting, requestReversal } from "../../posting/index.ts";
-import { eraseCardCvc, readCardForProcessor, redeemCardToken, type VaultKeys } from "../../vault/index.ts";
+import { readCardForProcessor, redeemCardToken, type VaultKeys } from "../../vault/index.ts";
 import * as store from "../adapters/card-store.ts";
 import {
   authorizationLifetimeMs,
@@ -39,34 +39,62 @@ export interface NewCardTransaction {
 }
 
 /**
- * The card's money sits in a clearing account until the processor settles it to the bank; the
- * account's system (or the general fund, for a payment to no account) earns the revenue.
+ * Ledger account ids by database, agency and fund, once opened. Ledger accounts are never changed
+ * or removed, so an id once committed stays right; opening the two accounts was two round trips
+ * inside every transaction that journals. Bounded; the oldest entry goes first.
  */
-async function ledgerAccountsFor(tx: Sql, agencyId: string, system: string | undefined) {
-  const clearing = await openAccount(tx, agencyId, {
+const ledgerAccountIds = new WeakMap<Database, Map<string, LedgerAccounts>>();
+const ledgerAccountIdsMax = 10_000;
+
+interface LedgerAccounts {
+  readonly clearing: string;
+  readonly collections: string;
+}
+
+/**
+ * The card's money sits in a clearing account until the processor settles it to the bank; the
+ * account's system (or the general fund, for a payment to no account) earns the revenue. On a
+ * miss the accounts are opened through `db`, outside the caller's transaction: opening is
+ * idempotent, and an account opened for a payment that then fails is harmless.
+ */
+async function ledgerAccountsFor(db: Database, agencyId: string, system: string | undefined): Promise<LedgerAccounts> {
+  const fund = system === undefined ? "general" : (await getSystemCached(db, agencyId, system)).fund;
+  const key = `${agencyId}/${fund}`;
+  let cache = ledgerAccountIds.get(db);
+  const cached = cache?.get(key);
+  if (cached) return cached;
+  const clearing = await openAccount(db, agencyId, {
     fund: "general",
     code: "card_clearing",
     name: "Card payments due from the processor",
     normalSide: "debit",
   });
-  const fund = system === undefined ? "general" : (await getSystem(tx, agencyId, system)).fund;
-  const collections = await openAccount(tx, agencyId, {
+  const collections = await openAccount(db, agencyId, {
     fund,
     code: "collections",
     name: system === undefined ? "General collections" : `${system} collected`,
     normalSide: "credit",
   });
-  return { clearing: clearing.id, collections: collections.id };
+  const accounts = { clearing: clearing.id, collections: collections.id };
+  if (!cache) {
+    cache = new Map();
+    ledgerAccountIds.set(db, cache);
+  }
+  if (cache.size >= ledgerAccountIdsMax) cache.delete(cache.keys().next().value as string);
+  cache.set(key, accounts);
+  return accounts;
 }
 
 /**
  * A sale, an authorization, or the force of an offline approval code.
  *
  * The processor call cannot sit inside a database transaction, so the transaction is first
- * recorded as `authorizing` (with its token redeemed, in one commit), then the processor is
- * called with the transaction id as its idempotency key, then the answer is recorded with its
- * ledger journal and posting request (a second commit). If the answer never comes, the row stays
- * `authorizing` — read as `unknown` — until `resolveInDoubt` asks the processor what happened.
+ * recorded as `authorizing` (with its token redeemed and the card's CVC erased, in one commit),
+ * then the processor is called with the transaction id as its idempotency key and the card as
+ * read while redeeming, then the answer is recorded with its ledger journal and posting request
+ * (a second commit). If the answer never comes, the row stays `authorizing` — read as `unknown` —
+ * until `resolveInDoubt` asks the processor what happened (an inquiry: the card is never needed
+ * again, which is why its CVC can go before the call).
  */
 export async function createCardTransaction(deps: CardDeps, agencyId: string, input: NewCardTransaction): Promise<CardTransaction> {
   if (input.type === "force" && !input.approvalCode) {
@@ -76,11 +104,16 @@ export async function createCardTransaction(deps: CardDeps, agencyId: string, in
     throw cardError("approval_code_required", "approval_code is only for type force", "approval_code");
   }
   const now = deps.clock();
-  const created = await deps.db.transaction(async (tx) => {
-    const card = await redeemCardToken(tx, agencyId, input.cardToken, now);
-    if (input.account) await getSystem(tx, agencyId, input.account.system);
-    if (!input.allowDuplicate) await refuseDuplicate(tx, agencyId, { fingerprint: card.fingerprint, ...input }, now);
-    return store.insertTransaction(tx, {
+  if (input.account) await getSystemCached(deps.db, agencyId, input.account.system);
+  const duplicateWindowSeconds = input.allowDuplicate ? 0 : (await getAgencyCached(deps.db, agencyId)).duplicateWindowSeconds;
+  const { created, redeemed } = await deps.db.transaction(async (tx) => {
+    // The security code serves this one authorization (PCI DSS 3.3.1.2): it is erased as the
+    // token is spent, and travels from here to the processor in memory only.
+    const card = await redeemCardToken(tx, agencyId, input.cardToken, now, { forAuthorization: true });
+    if (duplicateWindowSeconds > 0) {
+      await refuseDuplicate(tx, agencyId, { fingerprint: card.fingerprint, ...input }, duplicateWindowSeconds, now);
+    }
+    const inserted = await store.insertTransaction(tx, {
       agencyId,
       id: newId("ctx"),
       type: input.type,
@@ -108,29 +141,25 @@ export async function createCardTransaction(deps: CardDeps, agencyId: string, in
       settledAt: null,
       expiresAt: null,
     });
+    return { created: inserted, redeemed: card };
   });
 
-  const card = await readCardForProcessor(deps.db, deps.vaultKeys, agencyId, created.vaultCardId);
-  let result: AuthorizeResult;
-  try {
-    result =
-      input.type === "force"
-        ? await deps.processor.forceOffline({
-            reference: created.id,
-            amountCents: created.amountCents,
-            card,
-            approvalCode: input.approvalCode as string,
-          })
-        : await deps.processor.authorize({
-            reference: created.id,
-            amountCents: created.amountCents,
-            card,
-            capture: input.type === "sale",
-          });
-  } finally {
-    // The security code may serve one authorization, whatever came of it (PCI DSS 3.3.1.2).
-    await eraseCardCvc(deps.db, agencyId, created.vaultCardId, deps.clock());
-  }
+  // The card as read while redeeming its token: no second read of the vault.
+  const card = await readCardForProcessor(deps.db, deps.vaultKeys, agencyId, redeemed);
+  const result =
+    input.type === "force"
+      ? await deps.processor.forceOffline({
+          reference: created.id,
+          amountCents: created.amountCents,
+          card,
+          approvalCode: input.approvalCode as string,
+        })
+      : await deps.processor.authorize({
+          reference: created.id,
+          amountCents: created.amountCents,
+          card,
+          capture: input.type === "sale",
+        });
   return recordAuthorization(deps, created, result);
 }
 
@@ -142,10 +171,9 @@ async function refuseDuplicate(
   tx: Sql,
   agencyId: string,
   twin: { fingerprint: string; amountCents: number; account?: { system: string; ref: string } | undefined },
+  windowSeconds: number,
   now: Date,
 ): Promise<void> {
-  const windowSeconds = (await getAgency(tx, agencyId)).duplicateWindowSeconds;
-  if (windowSeconds === 0) return;
   const key = [agencyId, twin.fingerprint, twin.amountCents, twin.account?.system ?? "", twin.account?.ref ?? ""].join("|");
   await tx.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [key]);
   const earlier = await store.findRecentTwin(
@@ -170,45 +198,65 @@ async function refuseDuplicate(
 async function recordAuthorization(deps: CardDeps, t: CardTransaction, result: AuthorizeResult | InquiryResult): Promise<CardTransaction> {
   if ("outcome" in result && result.outcome === "unknown") return t;
   const now = deps.clock();
+  const approved = "outcome" in result && result.outcome === "approved";
+  // Type, amount and account never change after the insert: what `t` says of them holds.
+  const accounts = approved ? await ledgerAccountsFor(deps.db, t.agencyId, t.account?.system) : undefined;
   return deps.db.transaction(async (tx) => {
-    const current = await lock(tx, t.agencyId, t.id);
-    if (current.status !== "authorizing") return current;
     if (!("outcome" in result) || result.outcome === "declined") {
       const declined = "outcome" in result && result.outcome === "declined";
-      return move(tx, current, "decline", now, {
+      const decided = await moveFromAuthorizing(tx, t, "decline", now, {
         declineCode: declined ? result.declineCode : "processing_error",
         declineMessage: declined ? result.message : "The processor has no record of this transaction: no money was taken",
         processorId: declined ? result.processorId : null,
       });
+      return decided.transaction;
     }
-    const captured = current.type !== "authorization" || ("capturedCents" in result && result.capturedCents > 0);
-    const accounts = await ledgerAccountsFor(tx, t.agencyId, current.account?.system);
+    if (!accounts) throw new Error(`Transaction ${t.id} was approved but its ledger accounts were not opened`);
+    const captured = t.type !== "authorization" || ("capturedCents" in result && result.capturedCents > 0);
+    const approval = { processorId: result.processorId, approvalCode: result.approvalCode, authorizedAt: now };
+    const decided = captured
+      ? await moveFromAuthorizing(tx, t, "approve_captured", now, {
+          ...approval,
+          amountCapturedCents: t.amountCents,
+          capturedAt: now,
+          postingPaymentId: t.account ? t.id : null,
+        })
+      : await moveFromAuthorizing(tx, t, "approve", now, { ...approval, expiresAt: new Date(now.getTime() + authorizationLifetimeMs) });
+    if (!decided.moved) return decided.transaction;
     await recordTransfer(
       tx,
       t.agencyId,
       {
-        id: current.id,
+        id: t.id,
         kind: captured ? "posted" : "pending",
         debitAccountId: accounts.clearing,
         creditAccountId: accounts.collections,
-        amountCents: current.amountCents,
-        description: `card ${current.type}`,
+        amountCents: t.amountCents,
+        description: `card ${t.type}`,
       },
       now,
     );
-    const approved = { processorId: result.processorId, approvalCode: result.approvalCode, authorizedAt: now };
-    if (!captured) {
-      return move(tx, current, "approve", now, { ...approved, expiresAt: new Date(now.getTime() + authorizationLifetimeMs) });
-    }
-    const moved = await move(tx, current, "approve_captured", now, {
-      ...approved,
-      amountCapturedCents: current.amountCents,
-      capturedAt: now,
-      postingPaymentId: current.account ? current.id : null,
-    });
-    await postCaptured(tx, moved, current.id, current.amountCents, now);
-    return moved;
+    if (captured) await postCaptured(tx, decided.transaction, t.id, t.amountCents, now);
+    return decided.transaction;
   });
+}
+
+/**
+ * Moves a transaction out of `authorizing` in one statement, which also takes its row lock. When
+ * it is no longer `authorizing` (an inquiry or a racing call recorded the answer first), that
+ * answer stands: `moved` is false and the transaction is as it is now.
+ */
+async function moveFromAuthorizing(
+  tx: Sql,
+  t: CardTransaction,
+  event: "approve" | "approve_captured" | "decline",
+  now: Date,
+  changes: store.TransactionChanges,
+): Promise<{ moved: boolean; transaction: CardTransaction }> {
+  const to = nextCardStatus("authorizing", event) as CardStatus;
+  const moved = await store.moveTransaction(tx, t.agencyId, t.id, "authorizing", to, now, changes);
+  if (moved) return { moved: true, transaction: moved };
+  return { moved: false, transaction: await lock(tx, t.agencyId, t.id) };
 }
 
 /** Asks for a captured payment to be posted to its account's system of record, when it has one. */
@@ -288,6 +336,7 @@ async function sendVoid(deps: CardDeps, t: CardTransaction): Promise<CardTransac
   const result = await deps.processor.void({ reference: `${t.id}:void`, processorId: t.processorId as string });
   if (result.outcome === "unknown") return t;
   const now = deps.clock();
+  const accounts = result.outcome === "done" ? await ledgerAccountsFor(deps.db, t.agencyId, t.account?.system) : undefined;
   const after = await deps.db.transaction(async (tx) => {
     const current = await lock(tx, t.agencyId, t.id);
     if (current.status !== "voiding") return current;
@@ -295,7 +344,7 @@ async function sendVoid(deps: CardDeps, t: CardTransaction): Promise<CardTransac
       const back = statusAfterRefusedVoid(current.amountCapturedCents);
       return (await store.moveTransaction(tx, t.agencyId, t.id, "voiding", back, now)) as CardTransaction;
     }
-    const accounts = await ledgerAccountsFor(tx, t.agencyId, current.account?.system);
+    if (!accounts) throw new Error(`Void of ${t.id} was done but its ledger accounts were not opened`);
     if (current.amountCapturedCents === 0) {
       await recordTransfer(tx, t.agencyId, { id: `${t.id}:void`, kind: "void_pending", pendingId: t.id }, now);
     } else {
@@ -369,6 +418,7 @@ async function sendRefund(deps: CardDeps, refund: CardRefund): Promise<CardRefun
   });
   if (result.outcome === "unknown") return refund;
   const now = deps.clock();
+  const accounts = result.outcome === "done" ? await ledgerAccountsFor(deps.db, refund.agencyId, t.account?.system) : undefined;
   const after = await deps.db.transaction(async (tx) => {
     const current = await lock(tx, refund.agencyId, refund.transactionId);
     if (result.outcome === "refused") {
@@ -376,7 +426,7 @@ async function sendRefund(deps: CardDeps, refund: CardRefund): Promise<CardRefun
     }
     const done = await store.completeRefund(tx, refund.agencyId, refund.id, { status: "succeeded", processorId: result.processorId }, now);
     if (!done) return undefined;
-    const accounts = await ledgerAccountsFor(tx, refund.agencyId, current.account?.system);
+    if (!accounts) throw new Error(`Refund ${refund.id} succeeded but its ledger accounts were not opened`);
     await recordTransfer(
       tx,
       refund.agencyId,

@@ -44,14 +44,23 @@ const toTransaction = (r: TransactionRow): SimTransaction => ({
   settlementDate: r.settlement_date,
 });
 
-/** Inserts the transaction unless its reference is taken; either way returns the reference's transaction. */
+/**
+ * Inserts the transaction unless its reference is taken; either way returns the reference's
+ * transaction, in one statement. Only when another call inserted the same reference after this
+ * statement's snapshot (so that neither half sees it) is the row read again.
+ */
 export async function insertTransactionOnce(sql: Sql, t: SimTransaction): Promise<{ inserted: boolean; transaction: SimTransaction }> {
-  const [inserted] = await sql.query<TransactionRow>(
-    `INSERT INTO processor_sim_transactions (processor_id, reference, kind, status, amount_cents, captured_cents, refunded_cents,
-       approval_code, decline_code, decline_message, card_brand, card_last4, created_at, expires_at, settlement_date)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-     ON CONFLICT (reference) DO NOTHING
-     RETURNING ${transactionColumns}`,
+  const [row] = await sql.query<TransactionRow & { inserted: boolean }>(
+    `WITH inserted AS (
+       INSERT INTO processor_sim_transactions (processor_id, reference, kind, status, amount_cents, captured_cents, refunded_cents,
+         approval_code, decline_code, decline_message, card_brand, card_last4, created_at, expires_at, settlement_date)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+       ON CONFLICT (reference) DO NOTHING
+       RETURNING ${transactionColumns}, true AS inserted)
+     SELECT * FROM inserted
+     UNION ALL
+     SELECT ${transactionColumns}, false AS inserted FROM processor_sim_transactions
+     WHERE reference = $2 AND NOT EXISTS (SELECT 1 FROM inserted)`,
     [
       t.processorId,
       t.reference,
@@ -70,7 +79,7 @@ export async function insertTransactionOnce(sql: Sql, t: SimTransaction): Promis
       t.settlementDate,
     ],
   );
-  if (inserted) return { inserted: true, transaction: toTransaction(inserted) };
+  if (row) return { inserted: row.inserted, transaction: toTransaction(row) };
   const existing = await findTransactionByReference(sql, t.reference);
   if (!existing) throw new Error(`Transaction ${t.reference} conflicted on insert but cannot be read`);
   return { inserted: false, transaction: existing };

@@ -98,6 +98,41 @@ export async function insertCard(sql: Sql, c: CardRecord): Promise<void> {
   );
 }
 
+/**
+ * Stores a card and issues its token in one statement: a standalone tokenization needs no
+ * explicit transaction (the two rows commit together or not at all) and costs one round trip.
+ */
+export async function insertCardWithToken(sql: Sql, c: CardRecord, t: TokenRecord): Promise<void> {
+  if (t.kind !== "card" || t.recordId !== c.id || t.agencyId !== c.agencyId) throw new Error(`token ${t.id} is not for card ${c.id}`);
+  await sql.query(
+    `WITH card AS (
+       INSERT INTO vault_cards (agency_id, id, brand, last4, exp_month, exp_year, fingerprint, card_ciphertext, cvc_ciphertext,
+         wrapped_data_key, kek_version, created_at, cvc_erased_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13))
+     INSERT INTO vault_tokens (agency_id, id, kind, card_id, bank_account_id, created_at, expires_at, used_at)
+     VALUES ($1, $14, 'card', $2, NULL, $15, $16, $17)`,
+    [
+      c.agencyId,
+      c.id,
+      c.brand,
+      c.last4,
+      c.expMonth,
+      c.expYear,
+      c.fingerprint,
+      c.cardCiphertext,
+      c.cvcCiphertext,
+      c.wrappedDataKey,
+      c.kekVersion,
+      c.createdAt,
+      c.cvcErasedAt,
+      t.id,
+      t.createdAt,
+      t.expiresAt,
+      t.usedAt,
+    ],
+  );
+}
+
 export async function findCard(sql: Sql, agencyId: string, id: string): Promise<CardRecord | undefined> {
   const [row] = await sql.query<CardRow>("SELECT * FROM vault_cards WHERE agency_id = $1 AND id = $2", [agencyId, id]);
   return row && toCard(row);
@@ -274,6 +309,39 @@ export async function claimToken(sql: Sql, agencyId: string, id: string, kind: T
     [agencyId, id, kind, now],
   );
   return row?.record_id;
+}
+
+/**
+ * `claimToken` for a card token, answering the card it stands for in the same statement, as it
+ * was before the statement: with `eraseCvcAt`, the card's CVC is erased by that same statement,
+ * and the answer still holds it. The card is undefined when the token could not be claimed;
+ * `claimed` without a card would be a token pointing nowhere, which the foreign key forbids.
+ */
+export async function claimCardToken(
+  sql: Sql,
+  agencyId: string,
+  id: string,
+  now: Date,
+  eraseCvcAt?: Date,
+): Promise<{ claimedCardId: string; card: CardRecord | undefined } | undefined> {
+  const claim = `claimed AS (
+       UPDATE vault_tokens SET used_at = $3
+       WHERE agency_id = $1 AND id = $2 AND kind = 'card' AND used_at IS NULL AND expires_at > $3
+       RETURNING card_id)`;
+  // Every part of one statement reads the same snapshot: the SELECT sees the card before the erase.
+  const erase = `, erased AS (
+       UPDATE vault_cards c SET cvc_ciphertext = NULL, cvc_erased_at = $4
+       FROM claimed WHERE c.agency_id = $1 AND c.id = claimed.card_id AND c.cvc_erased_at IS NULL
+       RETURNING c.id)`;
+  const [row] = await sql.query<Partial<CardRow> & { claimed_card_id: string }>(
+    `WITH ${claim}${eraseCvcAt ? erase : ""}
+     SELECT claimed.card_id AS claimed_card_id, c.*
+     FROM claimed LEFT JOIN vault_cards c ON c.agency_id = $1 AND c.id = claimed.card_id`,
+    eraseCvcAt ? [agencyId, id, now, eraseCvcAt] : [agencyId, id, now],
+  );
+  if (!row) return undefined;
+  const { claimed_card_id: claimedCardId, ...card } = row;
+  return { claimedCardId, card: card.id === null || card.id === undefined ? undefined : toCard(card as CardRow) };
 }
 
 export async function findToken(sql: Sql, agencyId: string, id: string): Promise<TokenRecord | undefined> {
