@@ -10,6 +10,9 @@ test("finds Luhn-valid card numbers and shows only their first 6 and last 4", ()
   assert.deepEqual(findCardNumbers("tok_x4242424242424242y"), ["424242…4242"], "letters around it do not hide it");
   assert.deepEqual(findCardNumbers("42424242424242424242"), [], "20 digits is not a card number");
   assert.deepEqual(findCardNumbers('"responseTime":60.27838399999928'), [], "nor the fraction of a decimal");
+  const digest = "ab4242424242424242cd0123456789abcdef0123456789abcdef0123456789ab";
+  assert.deepEqual(findCardNumbers(digest), [], "nor digit runs inside a hex digest");
+  assert.deepEqual(findCardNumbers(`card 4242424242424242 ${digest}`), ["424242…4242"], "a digest beside a number hides nothing");
 });
 
 let db: Database;

@@ -17,9 +17,12 @@ export function passesLuhnCheck(digits: string): boolean {
   return sum % 10 === 0;
 }
 
+/** A hex digest (a keyed fingerprint, a hash): its digit runs are chance, not numbers anyone typed. */
+const hexDigest = /(?<![0-9A-Za-z])[0-9a-f]{32,}(?![0-9A-Za-z])/gi;
+
 /** Card numbers in `text`, each shown only by its first 6 and last 4 digits. */
 export function findCardNumbers(text: string): string[] {
-  return [...text.matchAll(candidate)]
+  return [...text.replace(hexDigest, "").matchAll(candidate)]
     .map((m) => m[0])
     .filter(passesLuhnCheck)
     .map((n) => `${n.slice(0, 6)}…${n.slice(-4)}`);
