@@ -9,7 +9,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { configureSystem, createConnectorRegistry } from "../src/accounts/index.ts";
+import { configureTestSystem, createConnectorRegistry } from "../src/accounts/index.ts";
 import {
   achFileHandlers,
   achReturnHandlers,
@@ -64,17 +64,7 @@ after(async () => {
 
 async function newAgency(sql: Database, vaultKeys: VaultKeys, name: string) {
   const agency = await createAgency(sql, { name });
-  await configureSystem(sql, {
-    agencyId: agency.id,
-    system: "property_tax",
-    name: "Tax office",
-    connector: "live",
-    accountKind: "parcel",
-    baseUrl: "http://127.0.0.1:1",
-    fund: "property_tax",
-    callLimit: 4,
-    timeoutMs: 1000,
-  });
+  await configureTestSystem(sql, agency.id);
   await configureOriginator(sql, agency.id, {
     bankName: "First Test Bank",
     odfiRouting,

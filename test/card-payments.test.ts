@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
-import { configureSystem, createConnectorRegistry } from "../src/accounts/index.ts";
+import { configureTestSystem, createConnectorRegistry } from "../src/accounts/index.ts";
 import { createAgency, createApiKey } from "../src/agencies/index.ts";
 import { buildApiServer } from "../src/api/index.ts";
 import { createCardProcessorSimulator } from "../src/cards/index.ts";
@@ -41,17 +41,7 @@ let b: Agency;
 
 async function newAgency(name: string): Promise<Agency> {
   const agency = await createAgency(db, { name, allowedOrigins: ["https://pay.example.gov"] });
-  await configureSystem(db, {
-    agencyId: agency.id,
-    system: "property_tax",
-    name: "Tax office",
-    connector: "live",
-    accountKind: "parcel",
-    baseUrl: "http://127.0.0.1:1",
-    fund: "property_tax",
-    callLimit: 4,
-    timeoutMs: 1000,
-  });
+  await configureTestSystem(db, agency.id);
   const secret = await createApiKey(db, { agencyId: agency.id });
   const publishable = await createApiKey(db, { agencyId: agency.id, kind: "publishable" });
   return { id: agency.id, secret: secret.secret, publishable: publishable.secret };

@@ -30,3 +30,4 @@ export {
   type SystemOfRecordConnector,
 } from "./domain/accounts.ts";
 export { type BillFile, fixedWidthBillLayout, parseBillFile } from "./domain/bill-file.ts";
+export { configureTestSystem } from "./testing.ts";

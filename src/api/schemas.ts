@@ -54,6 +54,14 @@ export const problemResponses = {
   404: ProblemSchema,
 };
 
+/** The `{id}` of a resource path. */
+export const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+
+/** Required on every POST under /v1 (src/api/idempotency.ts enforces it). */
+export const IdempotencyHeader = Type.Object({
+  "idempotency-key": Type.String({ description: "A unique value per operation; a retry with the same key replays the answer" }),
+});
+
 export const ListQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 10 })),
   starting_after: Type.Optional(Type.String({ maxLength: 64 })),

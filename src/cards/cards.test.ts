@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
-import { configureSystem } from "../accounts/index.ts";
+import { configureTestSystem } from "../accounts/index.ts";
 import { createAgency } from "../agencies/index.ts";
 import { getBalances, listAccounts, verifyLedger } from "../ledger/index.ts";
 import { type Database, openTestDatabase, type RemitError } from "../platform/index.ts";
@@ -68,17 +68,7 @@ after(() => db.close());
 beforeEach(async () => {
   clock = new Date("2026-11-23T15:00:00Z");
   agencyId = (await createAgency(db, { name: "Card County" })).id;
-  await configureSystem(db, {
-    agencyId,
-    system: "property_tax",
-    name: "Tax office",
-    connector: "live",
-    accountKind: "parcel",
-    baseUrl: "http://127.0.0.1:1",
-    fund: "property_tax",
-    callLimit: 4,
-    timeoutMs: 1000,
-  });
+  await configureTestSystem(db, agencyId);
   deps = {
     db,
     vaultKeys: keys,

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from "fastify";
 import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
+import { Type } from "typebox";
 import { platformErrors, RemitError } from "./errors.ts";
 import type { Logger } from "./logger.ts";
 
@@ -26,6 +27,17 @@ export interface Problem {
   transaction_id?: string;
   request_id: string;
 }
+
+/** The problem body as a response schema, for listeners outside the API (which documents its codes). */
+export const GenericProblemSchema = Type.Object({
+  type: Type.String(),
+  title: Type.String(),
+  status: Type.Integer(),
+  detail: Type.String(),
+  code: Type.String(),
+  param: Type.Optional(Type.String()),
+  request_id: Type.String(),
+});
 
 export function problemOf(error: RemitError, requestId: string): Problem {
   return {

@@ -20,10 +20,12 @@ export { openDatabase } from "./db/open.ts";
 export { openPglite } from "./db/pglite.ts";
 export { openPostgres } from "./db/postgres.ts";
 export { createScratchDatabase, openTestDatabase } from "./db/test-database.ts";
+export { type PaymentTwin, refuseDuplicatePayment } from "./duplicates.ts";
 export { catalogError, type ErrorCatalog, type ErrorSpec, platformError, platformErrors, RemitError } from "./errors.ts";
 export {
   createHttpServer,
   createMetrics,
+  GenericProblemSchema,
   type HttpServer,
   type Metrics,
   type Problem,

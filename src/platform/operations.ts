@@ -1,16 +1,7 @@
 import { Type } from "typebox";
 import type { Database } from "./db/database.ts";
 import { platformError } from "./errors.ts";
-import type { HttpServer, Metrics } from "./http.ts";
-
-const ProblemSchema = Type.Object({
-  type: Type.String(),
-  title: Type.String(),
-  status: Type.Integer(),
-  detail: Type.String(),
-  code: Type.String(),
-  request_id: Type.String(),
-});
+import { GenericProblemSchema, type HttpServer, type Metrics } from "./http.ts";
 
 /**
  * Liveness, readiness, metrics and the OpenAPI document: unauthenticated, for operators. Every
@@ -37,7 +28,7 @@ export function operationsRoutes(app: HttpServer, deps: { db: Database; metrics:
         tags,
         security,
         summary: "Readiness: the database answers and the process is not shutting down",
-        response: { 200: Type.Object({ status: Type.Literal("ready") }), 503: ProblemSchema },
+        response: { 200: Type.Object({ status: Type.Literal("ready") }), 503: GenericProblemSchema },
       },
     },
     async () => {

@@ -1,5 +1,6 @@
 export {
   getPosting,
+  getPostings,
   type PostingInput,
   postingHandlers,
   requestPosting,

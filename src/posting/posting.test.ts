@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
-import { configureSystem, type SorResult, type SystemOfRecordConnector } from "../accounts/index.ts";
+import { configureTestSystem, type SorResult, type SystemOfRecordConnector } from "../accounts/index.ts";
 import { createAgency } from "../agencies/index.ts";
 import { recordCounterPayment, voidCounterPayment } from "../counter/index.ts";
 import { verifyLedger } from "../ledger/index.ts";
@@ -51,17 +51,7 @@ after(() => db.close());
 beforeEach(async () => {
   sor = new FakeSor();
   agencyId = (await createAgency(db, { name: "Posting County" })).id;
-  await configureSystem(db, {
-    agencyId,
-    system: "property_tax",
-    name: "Tax office",
-    connector: "live",
-    accountKind: "parcel",
-    baseUrl: "http://127.0.0.1:1",
-    fund: "property_tax",
-    callLimit: 4,
-    timeoutMs: 1000,
-  });
+  await configureTestSystem(db, agencyId);
 });
 
 const pay = (amountCents = 12_500) => recordCounterPayment(db, agencyId, { method: "cash", amountCents, account }, clock);

@@ -1,4 +1,4 @@
-import type { Sql } from "../../platform/index.ts";
+import type { PaymentTwin, Sql } from "../../platform/index.ts";
 import type { AchEntry, AchStatus } from "../domain/ach-entry.ts";
 
 export interface EntryRow {
@@ -172,12 +172,7 @@ export async function insertEntry(sql: Sql, e: Omit<EntryRecord, "updatedAt">): 
 }
 
 /** The newest debit from this bank account, for this account of the agency and amount, made since `since` and not canceled. */
-export async function findRecentTwin(
-  sql: Sql,
-  agencyId: string,
-  twin: { fingerprint: string; amountCents: number; account: { system: string; ref: string } | null },
-  since: Date,
-): Promise<EntryRecord | undefined> {
+export async function findRecentTwin(sql: Sql, agencyId: string, twin: PaymentTwin, since: Date): Promise<EntryRecord | undefined> {
   const [row] = await sql.query<EntryRow>(
     `SELECT ${entryColumns} FROM ach_entries
       WHERE agency_id = $1 AND bank_fingerprint = $2 AND amount_cents = $3 AND created_at >= $4 AND kind = 'debit'

@@ -1,7 +1,7 @@
-import { mkdir, open, rename } from "node:fs/promises";
+import { mkdir, open, readdir, rename } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { Sql } from "../../platform/index.ts";
-import type { AchOriginator, PostingPolicy, SubmissionWindow } from "../domain/ach-entry.ts";
+import type { SubmissionWindow } from "../domain/ach-entry.ts";
 import { type EntryRecord, type EntryRow, entryColumns, toEntry } from "./entry-store.ts";
 
 /**
@@ -11,56 +11,6 @@ import { type EntryRecord, type EntryRow, entryColumns, toEntry } from "./entry-
  */
 
 // ── Originators ─────────────────────────────────────────────────────────────────────────────
-
-interface OriginatorRow {
-  agency_id: string;
-  id: string;
-  bank_name: string;
-  odfi_routing: string;
-  immediate_destination: string;
-  immediate_origin: string;
-  company_name: string;
-  company_id: string;
-  next_day_cutoff_text: string;
-  same_day_cutoffs_text: string[];
-  requires_prenote: boolean;
-  prenote_days: number;
-  posting_policy: PostingPolicy;
-  returned_payment_fee_cents: number;
-  is_default: boolean;
-}
-
-/** Cutoffs as `HH:MM` text, whatever the driver makes of a `time`. */
-const originatorColumns = `ach_originators.*,
-  to_char(next_day_cutoff, 'HH24:MI') AS next_day_cutoff_text,
-  ARRAY(SELECT to_char(c, 'HH24:MI') FROM unnest(same_day_cutoffs) AS c ORDER BY c) AS same_day_cutoffs_text`;
-
-const toOriginator = (r: OriginatorRow): AchOriginator => ({
-  agencyId: r.agency_id,
-  id: r.id,
-  bankName: r.bank_name,
-  odfiRouting: r.odfi_routing,
-  immediateDestination: r.immediate_destination,
-  immediateOrigin: r.immediate_origin,
-  companyName: r.company_name,
-  companyId: r.company_id,
-  nextDayCutoff: r.next_day_cutoff_text,
-  sameDayCutoffs: r.same_day_cutoffs_text,
-  requiresPrenote: r.requires_prenote,
-  prenoteDays: r.prenote_days,
-  postingPolicy: r.posting_policy,
-  returnedPaymentFeeCents: Number(r.returned_payment_fee_cents),
-  isDefault: r.is_default,
-});
-
-/** With `lock`, the row stays locked to the caller's transaction: file cuts of one originator take turns. */
-export async function readOriginator(sql: Sql, agencyId: string, id: string, lock = false): Promise<AchOriginator | undefined> {
-  const [row] = await sql.query<OriginatorRow>(
-    `SELECT ${originatorColumns} FROM ach_originators WHERE agency_id = $1 AND id = $2${lock ? " FOR UPDATE" : ""}`,
-    [agencyId, id],
-  );
-  return row && toOriginator(row);
-}
 
 /** Originators with entries waiting for a file, across agencies. */
 export async function listOriginatorsWithPending(sql: Sql, limit: number): Promise<Array<{ agencyId: string; id: string }>> {
@@ -433,5 +383,18 @@ export async function writeFileAtomically(path: string, text: string): Promise<v
     await dir.sync();
   } finally {
     await dir.close();
+  }
+}
+
+/** The names of the folders in `dir`, sorted; none when `dir` does not exist yet. */
+export async function subfolders(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir, { withFileTypes: true }))
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort();
+  } catch (error) {
+    if ((error as { code?: string }).code === "ENOENT") return [];
+    throw error;
   }
 }

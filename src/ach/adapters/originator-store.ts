@@ -49,11 +49,12 @@ export async function findDefaultOriginator(sql: Sql, agencyId: string): Promise
   return row && toOriginator(row);
 }
 
-export async function findOriginator(sql: Sql, agencyId: string, id: string): Promise<AchOriginator | undefined> {
-  const [row] = await sql.query<OriginatorRow>(`SELECT ${originatorColumns} FROM ach_originators WHERE agency_id = $1 AND id = $2`, [
-    agencyId,
-    id,
-  ]);
+/** With `lock`, the row stays locked to the caller's transaction: file cuts of one originator take turns. */
+export async function findOriginator(sql: Sql, agencyId: string, id: string, lock = false): Promise<AchOriginator | undefined> {
+  const [row] = await sql.query<OriginatorRow>(
+    `SELECT ${originatorColumns} FROM ach_originators WHERE agency_id = $1 AND id = $2${lock ? " FOR UPDATE" : ""}`,
+    [agencyId, id],
+  );
   return row && toOriginator(row);
 }
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
-import { configureSystem } from "../../accounts/index.ts";
+import { configureTestSystem } from "../../accounts/index.ts";
 import { createAgency } from "../../agencies/index.ts";
 import { type Database, newId, openTestDatabase, type RemitError } from "../../platform/index.ts";
 import { newMasterKeyText, parseMasterKeys, tokenizeBankAccount } from "../../vault/index.ts";
@@ -110,17 +110,7 @@ beforeEach(async () => {
   at("2026-11-17T15:30:00Z");
   deps = { db, clock: () => clock };
   agencyId = (await createAgency(db, { name: "ACH County" })).id;
-  await configureSystem(db, {
-    agencyId,
-    system: "property_tax",
-    name: "Tax office",
-    connector: "live",
-    accountKind: "parcel",
-    baseUrl: "http://127.0.0.1:1",
-    fund: "property_tax",
-    callLimit: 4,
-    timeoutMs: 1000,
-  });
+  await configureTestSystem(db, agencyId);
   originator = await configureOriginator(db, agencyId, originatorInput);
 });
 

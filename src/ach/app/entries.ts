@@ -1,6 +1,6 @@
 import { getSystem } from "../../accounts/index.ts";
 import { getAgency } from "../../agencies/index.ts";
-import { type Database, newId, platformError, type Sql } from "../../platform/index.ts";
+import { type Database, newId, type PaymentTwin, platformError, refuseDuplicatePayment, type Sql } from "../../platform/index.ts";
 import { redeemBankAccountToken } from "../../vault/index.ts";
 import type { EntryRecord } from "../adapters/entry-store.ts";
 import * as store from "../adapters/entry-store.ts";
@@ -289,35 +289,17 @@ function nextDayEffectiveDate(originator: AchOriginator, asked: string | undefin
   return asked;
 }
 
-/**
- * The same bank account, account and amount within the agency's window is refused as a
- * duplicate, as for cards. An advisory lock on that combination makes racing twins take turns.
- */
-async function refuseDuplicate(
-  tx: Sql,
-  agencyId: string,
-  twin: { fingerprint: string; amountCents: number; account?: { system: string; ref: string } | undefined },
-  windowSeconds: number,
-  now: Date,
-): Promise<void> {
-  const key = ["ach", agencyId, twin.fingerprint, twin.amountCents, twin.account?.system ?? "", twin.account?.ref ?? ""].join("|");
-  await tx.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [key]);
-  const earlier = await store.findRecentTwin(
-    tx,
+/** The same bank account, account and amount within the agency's window is refused as a duplicate, as for cards. */
+function refuseDuplicate(tx: Sql, agencyId: string, twin: PaymentTwin, windowSeconds: number, now: Date): Promise<void> {
+  return refuseDuplicatePayment(tx, {
+    kind: "ach",
     agencyId,
-    { fingerprint: twin.fingerprint, amountCents: twin.amountCents, account: twin.account ?? null },
-    new Date(now.getTime() - windowSeconds * 1000),
-  );
-  if (earlier) {
-    throw platformError(
-      "duplicate_transaction",
-      `ACH debit ${earlier.id} took ${earlier.amountCents} cents from this bank account${
-        twin.account ? ` for ${twin.account.system} ${twin.account.ref}` : ""
-      } at ${earlier.createdAt.toISOString()}; send allow_duplicate: true if this one is meant too`,
-      "allow_duplicate",
-      earlier.id,
-    );
-  }
+    twin,
+    windowSeconds,
+    now,
+    findTwin: (since) => store.findRecentTwin(tx, agencyId, twin, since),
+    describe: (earlier) => `ACH debit ${earlier.id} took ${earlier.amountCents} cents from this bank account`,
+  });
 }
 
 export interface DebitDraft {

@@ -9,6 +9,7 @@ import { requestPosting } from "../../posting/index.ts";
 import { type BankAccountForOriginator, readBankAccountForOriginator, type VaultKeys } from "../../vault/index.ts";
 import type { EntryRecord } from "../adapters/entry-store.ts";
 import * as store from "../adapters/file-store.ts";
+import { findOriginator } from "../adapters/originator-store.ts";
 import { isFedachBusinessDay } from "../calendar/fedach.ts";
 import { type AchOriginator, type SubmissionWindow, sameDayEntryLimitCents } from "../domain/ach-entry.ts";
 import {
@@ -122,7 +123,7 @@ export async function cutFiles(deps: FileCutDeps, now: Date): Promise<number> {
   if (!isFedachBusinessDay(bankingDateOf(now))) return 0;
   let submitted = 0;
   for (const { agencyId, id } of await store.listOriginatorsWithPending(deps.db, 1_000)) {
-    const originator = await store.readOriginator(deps.db, agencyId, id);
+    const originator = await findOriginator(deps.db, agencyId, id);
     if (!originator) continue;
     for (const window of windowsDueAt(originator, now, leadMs)) {
       // Later files of the same window only when the first was full.
@@ -142,7 +143,7 @@ export async function cutFiles(deps: FileCutDeps, now: Date): Promise<number> {
  * posting requests, and the message that writes the file. Returns how many entries it took.
  */
 async function cutOneFile(tx: Sql, planned: AchOriginator, window: CutWindow, now: Date, continuing: boolean): Promise<number> {
-  const originator = await store.readOriginator(tx, planned.agencyId, planned.id, true);
+  const originator = await findOriginator(tx, planned.agencyId, planned.id, true);
   if (!originator) return 0;
   const { agencyId } = originator;
   const files = await store.listFilesCreatedBetween(
@@ -282,7 +283,7 @@ export async function writeOutboundFile(deps: FileWriterDeps, agencyId: string, 
   if (!file) return { status: "dead", error: `no ACH file ${fileId}` };
   const path = join(deps.outboundDir, agencyId, file.fileName);
   if (await exists(path)) return { status: "done" };
-  const originator = await store.readOriginator(deps.db, agencyId, file.originatorId);
+  const originator = await findOriginator(deps.db, agencyId, file.originatorId);
   if (!originator) return { status: "dead", error: `file ${fileId} names no originator` };
   const entries = await store.listFileEntries(deps.db, agencyId, fileId);
   const withAccounts = [];

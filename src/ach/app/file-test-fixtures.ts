@@ -3,7 +3,7 @@
  * an originator, and entries inserted as they stand when they wait for a file, with their bank
  * accounts in the vault. Plain SQL, so these tests depend on no other use case. Not part of the app.
  */
-import { configureSystem } from "../../accounts/index.ts";
+import { configureTestSystem } from "../../accounts/index.ts";
 import { createAgency } from "../../agencies/index.ts";
 import { type Database, newId, type Sql } from "../../platform/index.ts";
 import { newMasterKeyText, parseMasterKeys, redeemBankAccountToken, tokenizeBankAccount } from "../../vault/index.ts";
@@ -35,17 +35,7 @@ export async function setUpAgency(
   } = {},
 ): Promise<TestAgency> {
   const agency = await createAgency(db, { name: options.name ?? `ACH County ${newId("t")}` });
-  await configureSystem(db, {
-    agencyId: agency.id,
-    system: "property_tax",
-    name: "Tax office",
-    connector: "live",
-    accountKind: "parcel",
-    baseUrl: "http://127.0.0.1:1",
-    fund: "property_tax",
-    callLimit: 4,
-    timeoutMs: 1000,
-  });
+  await configureTestSystem(db, agency.id);
   const originatorId = newId("odfi");
   await db.query(
     `INSERT INTO ach_originators (agency_id, id, bank_name, odfi_routing, immediate_destination, immediate_origin, company_name,

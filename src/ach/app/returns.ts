@@ -8,6 +8,7 @@ import { requestReversal } from "../../posting/index.ts";
 import { type BankAccountCorrection, correctBankAccount, type VaultKeys } from "../../vault/index.ts";
 import { type EntryRecord, moveEntry } from "../adapters/entry-store.ts";
 import * as store from "../adapters/file-store.ts";
+import { findOriginator } from "../adapters/originator-store.ts";
 import { type AchOriginator, nextAchStatus } from "../domain/ach-entry.ts";
 import { changeCodes, type NachaFile, parseNacha, returnCodes, validateNacha } from "../nacha/index.ts";
 import { achTopics, ledgerAccounts } from "./file-cuts.ts";
@@ -115,7 +116,7 @@ export async function importReturnFile(
     const originators = new Map<string, AchOriginator | undefined>();
     const originatorOf = async (entry: EntryRecord) => {
       if (!originators.has(entry.originatorId)) {
-        originators.set(entry.originatorId, await store.readOriginator(tx, agencyId, entry.originatorId));
+        originators.set(entry.originatorId, await findOriginator(tx, agencyId, entry.originatorId));
       }
       return originators.get(entry.originatorId);
     };
@@ -439,7 +440,7 @@ export interface InboundDeps extends ReturnImportDeps {
  */
 export async function importInbound(deps: InboundDeps, now: Date): Promise<number> {
   let taken = 0;
-  for (const agencyId of await subfolders(deps.inboundDir)) {
+  for (const agencyId of await store.subfolders(deps.inboundDir)) {
     if (taken >= inboundFilesPerRunMax) break;
     const folder = join(deps.inboundDir, agencyId);
     const names = (await readdir(folder, { withFileTypes: true }))
@@ -474,16 +475,4 @@ export async function importInbound(deps: InboundDeps, now: Date): Promise<numbe
     }
   }
   return taken;
-}
-
-async function subfolders(dir: string): Promise<string[]> {
-  try {
-    return (await readdir(dir, { withFileTypes: true }))
-      .filter((d) => d.isDirectory())
-      .map((d) => d.name)
-      .sort();
-  } catch (error) {
-    if ((error as { code?: string }).code === "ENOENT") return [];
-    throw error;
-  }
 }

@@ -3,6 +3,7 @@ import type { Database } from "../../platform/index.ts";
 import { requestPosting } from "../../posting/index.ts";
 import { findEntry, moveEntry } from "../adapters/entry-store.ts";
 import * as store from "../adapters/file-store.ts";
+import { findOriginator } from "../adapters/originator-store.ts";
 import { type AchOriginator, nextAchStatus } from "../domain/ach-entry.ts";
 import { bankingDateOf } from "../domain/schedule.ts";
 import { settlementInstant } from "./file-cuts.ts";
@@ -28,7 +29,7 @@ export async function settleEntries(deps: { readonly db: Database }, now: Date):
       const to = entry && nextAchStatus(entry.status, "settle");
       if (!entry || !to) return false;
       const key = `${entry.agencyId}|${entry.originatorId}`;
-      if (!originators.has(key)) originators.set(key, await store.readOriginator(tx, entry.agencyId, entry.originatorId));
+      if (!originators.has(key)) originators.set(key, await findOriginator(tx, entry.agencyId, entry.originatorId));
       const postsNow = originators.get(key)?.postingPolicy === "on_settlement" && entry.kind === "debit" && entry.account !== null;
       if (entry.kind === "debit") {
         await recordTransfer(tx, entry.agencyId, { id: `${entry.id}:settle`, kind: "post_pending", pendingId: entry.id }, now);

@@ -1,7 +1,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Database } from "../../platform/index.ts";
-import { writeFileAtomically } from "../adapters/file-store.ts";
+import { subfolders, writeFileAtomically } from "../adapters/file-store.ts";
 import { bankingDateOf } from "../domain/schedule.ts";
 import { parseNacha, validateNacha, writeNacha } from "../nacha/index.ts";
 import { answerDateOf, answerFile, countAnswers } from "./answers.ts";
@@ -77,16 +77,4 @@ async function receive(path: string, folder: string, fileName: string, now: Date
   const counts = countAnswers(file);
   const answers = counts.returns + counts.notices > 0;
   return { ...base, ...counts, answerOn: answers ? answerDateOf(file) : null, rejectedReason: null };
-}
-
-async function subfolders(dir: string): Promise<string[]> {
-  try {
-    return (await readdir(dir, { withFileTypes: true }))
-      .filter((d) => d.isDirectory())
-      .map((d) => d.name)
-      .sort();
-  } catch (error) {
-    if ((error as { code?: string }).code === "ENOENT") return [];
-    throw error;
-  }
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
-import { configureSystem, createConnectorRegistry } from "../../accounts/index.ts";
+import { configureTestSystem, createConnectorRegistry } from "../../accounts/index.ts";
 import { configureOriginator } from "../../ach/index.ts";
 import { createAgency, createApiKey } from "../../agencies/index.ts";
 import { createLogger, createMetrics, type Database, type HttpServer, newId, openTestDatabase } from "../../platform/index.ts";
@@ -23,17 +23,7 @@ let b: Agency;
 
 async function newAgency(name: string): Promise<Agency> {
   const agency = await createAgency(db, { name });
-  await configureSystem(db, {
-    agencyId: agency.id,
-    system: "property_tax",
-    name: "Tax office",
-    connector: "live",
-    accountKind: "parcel",
-    baseUrl: "http://127.0.0.1:1",
-    fund: "property_tax",
-    callLimit: 4,
-    timeoutMs: 1000,
-  });
+  await configureTestSystem(db, agency.id);
   await configureOriginator(db, agency.id, {
     bankName: "First Test Bank",
     odfiRouting: "011000015",

@@ -21,8 +21,8 @@ import {
   secCodes,
 } from "../../ach/index.ts";
 import type { Database, HttpServer } from "../../platform/index.ts";
-import { getPosting } from "../../posting/index.ts";
-import { ProblemSchema, problemResponses, StringEnum } from "../schemas.ts";
+import { getPosting, getPostings, type Posting } from "../../posting/index.ts";
+import { IdempotencyHeader, IdParams, ProblemSchema, problemResponses, StringEnum } from "../schemas.ts";
 import { AccountRefSchema, PostingSchema, postingJson } from "./counter-payments.ts";
 
 export const achStatuses = Object.keys(achTransitions) as AchStatus[];
@@ -184,9 +184,10 @@ const bankAccountJson = (e: { routingNumber: string; accountLast4: string; accou
   account_type: e.accountType,
 });
 
-/** An ACH debit as the API shows it, with its posting's state. */
-export async function achDebitJson(db: Database, d: EntryRecord) {
-  const posting = d.postingPaymentId ? await getPosting(db, d.agencyId, d.postingPaymentId) : undefined;
+/** An ACH debit as the API shows it, with its posting's state (from `postings` when a list read them at once). */
+export async function achDebitJson(db: Database, d: EntryRecord, postings?: ReadonlyMap<string, Posting>) {
+  const id = d.postingPaymentId;
+  const posting = id === null ? undefined : postings ? postings.get(id) : await getPosting(db, d.agencyId, id);
   return {
     id: d.id,
     object: "ach_debit" as const,
@@ -262,10 +263,6 @@ function scheduleJson(s: AchSchedule) {
 /** ACH: prenotes, debits (next-day, same-day, deferred), recurring schedules, cancel and inquiry. */
 export function achRoutes(app: HttpServer, deps: AchDeps): void {
   const security = [{ apiKey: [] }];
-  const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
-  const IdempotencyHeader = Type.Object({
-    "idempotency-key": Type.String({ description: "A unique value per operation; a retry with the same key replays the answer" }),
-  });
   /** 409: duplicate, token used, no originating bank, not cancelable; 410: token expired; 422: idempotency key reused. */
   const creationProblems = { ...problemResponses, 409: ProblemSchema, 410: ProblemSchema, 422: ProblemSchema };
 
@@ -435,7 +432,12 @@ export function achRoutes(app: HttpServer, deps: AchDeps): void {
     },
     async (request) => {
       const debits = await listScheduleDebits(deps.db, request.caller.agencyId, request.params.id);
-      return { data: await Promise.all(debits.map((d) => achDebitJson(deps.db, d))) };
+      const postings = await getPostings(
+        deps.db,
+        request.caller.agencyId,
+        debits.flatMap((d) => d.postingPaymentId ?? []),
+      );
+      return { data: await Promise.all(debits.map((d) => achDebitJson(deps.db, d, postings))) };
     },
   );
 

@@ -19,8 +19,8 @@ import {
 } from "../../cards/index.ts";
 import { amountCentsMax } from "../../ledger/index.ts";
 import { type Database, type HttpServer, RemitError } from "../../platform/index.ts";
-import { getPosting } from "../../posting/index.ts";
-import { ProblemSchema, problemResponses, StringEnum } from "../schemas.ts";
+import { getPosting, type Posting } from "../../posting/index.ts";
+import { IdempotencyHeader, IdParams, ProblemSchema, problemResponses, StringEnum } from "../schemas.ts";
 import { AccountRefSchema, PostingSchema, postingJson } from "./counter-payments.ts";
 
 export const CardTransactionSchema = Type.Object({
@@ -106,9 +106,10 @@ function refundJson(r: CardRefund) {
   };
 }
 
-/** A card transaction as the API shows it, with its posting's state. */
-export async function cardTransactionJson(db: Database, t: CardTransaction) {
-  const posting = t.postingPaymentId ? await getPosting(db, t.agencyId, t.postingPaymentId) : undefined;
+/** A card transaction as the API shows it, with its posting's state (from `postings` when a list read them at once). */
+export async function cardTransactionJson(db: Database, t: CardTransaction, postings?: ReadonlyMap<string, Posting>) {
+  const id = t.postingPaymentId;
+  const posting = id === null ? undefined : postings ? postings.get(id) : await getPosting(db, t.agencyId, id);
   return {
     id: t.id,
     object: "card_transaction" as const,
@@ -146,10 +147,6 @@ export interface CardRouteDeps extends CardDeps {
 export function cardTransactionRoutes(app: HttpServer, deps: CardRouteDeps): void {
   const tags = ["card transactions"];
   const security = [{ apiKey: [] }];
-  const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
-  const IdempotencyHeader = Type.Object({
-    "idempotency-key": Type.String({ description: "A unique value per operation; a retry with the same key replays the answer" }),
-  });
   const transactionJson = (t: CardTransaction) => cardTransactionJson(deps.db, t);
   /** 201 when the processor answered, 202 while its answer is unknown; a decline is a 402 problem naming the transaction. */
   const answer = async (reply: { code(n: number): unknown }, t: CardTransaction, okStatus = 200) => {

@@ -3,7 +3,7 @@ import { type CounterPayment, getCounterPayment, recordCounterPayment, voidCount
 import { amountCentsMax } from "../../ledger/index.ts";
 import type { Database, HttpServer } from "../../platform/index.ts";
 import { getPosting, type Posting, publicPostingStatus } from "../../posting/index.ts";
-import { ProblemSchema, problemResponses, StringEnum } from "../schemas.ts";
+import { IdempotencyHeader, IdParams, ProblemSchema, problemResponses, StringEnum } from "../schemas.ts";
 
 export const PostingSchema = Type.Union([
   Type.Null(),
@@ -76,10 +76,6 @@ export function counterPaymentRoutes(app: HttpServer, deps: { db: Database; cloc
   const tags = ["counter payments"];
   const security = [{ apiKey: [] }];
   const withPosting = async (agencyId: string, p: CounterPayment) => counterPaymentJson(p, await getPosting(deps.db, agencyId, p.id));
-  const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
-  const IdempotencyHeader = Type.Object({
-    "idempotency-key": Type.String({ description: "A unique value per operation; see docs/errors.md" }),
-  });
 
   app.post(
     "/v1/counter-payments",

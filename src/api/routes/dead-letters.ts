@@ -1,7 +1,7 @@
 import { Type } from "typebox";
 import { listDeadLetters, replayDeadLetter } from "../../outbox/index.ts";
 import type { Database, HttpServer } from "../../platform/index.ts";
-import { problemResponses } from "../schemas.ts";
+import { IdempotencyHeader, problemResponses } from "../schemas.ts";
 
 const DeadLetterSchema = Type.Object({
   id: Type.String(),
@@ -57,7 +57,7 @@ export function deadLetterRoutes(app: HttpServer, deps: { db: Database; clock: (
         tags,
         security,
         summary: "Put a dead letter back in the queue with a fresh attempt budget",
-        headers: Type.Object({ "idempotency-key": Type.String() }),
+        headers: IdempotencyHeader,
         params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
         response: { 202: Type.Object({ id: Type.String(), status: Type.Literal("pending") }), ...problemResponses },
       },

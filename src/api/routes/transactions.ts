@@ -9,6 +9,7 @@ import {
   publicCardStatuses,
 } from "../../cards/index.ts";
 import { type Database, type HttpServer, platformError, RemitError } from "../../platform/index.ts";
+import { getPostings } from "../../posting/index.ts";
 import { problemResponses, StringEnum } from "../schemas.ts";
 import { AchDebitSchema, achDebitJson, achStatuses } from "./ach.ts";
 import { CardTransactionSchema, cardTransactionJson } from "./card-transactions.ts";
@@ -150,9 +151,11 @@ export function transactionRoutes(app: HttpServer, deps: { readonly db: Database
         createdFrom: q.created_from === undefined ? undefined : new Date(q.created_from),
         createdBefore: q.created_before === undefined ? undefined : new Date(q.created_before),
       });
+      const postingIds = page.data.flatMap((listed) => listed.item.postingPaymentId ?? []);
+      const postings = await getPostings(deps.db, request.caller.agencyId, postingIds);
       const data = await Promise.all(
         page.data.map((listed) =>
-          listed.kind === "card" ? cardTransactionJson(deps.db, listed.item) : achDebitJson(deps.db, listed.item),
+          listed.kind === "card" ? cardTransactionJson(deps.db, listed.item, postings) : achDebitJson(deps.db, listed.item, postings),
         ),
       );
       return { data, has_more: page.hasMore, next_cursor: page.hasMore ? (data.at(-1)?.id ?? null) : null };

@@ -1,4 +1,4 @@
-import type { Sql } from "../../platform/index.ts";
+import type { PaymentTwin, Sql } from "../../platform/index.ts";
 import type { CardRefund, CardStatus, CardTransaction, CardTransactionType, RefundStatus } from "../domain/card-transaction.ts";
 
 interface TransactionRow {
@@ -157,12 +157,7 @@ export async function moveTransaction(
 }
 
 /** The newest transaction of this card, for this account and amount, made since `since`. */
-export async function findRecentTwin(
-  sql: Sql,
-  agencyId: string,
-  twin: { fingerprint: string; amountCents: number; account: { system: string; ref: string } | null },
-  since: Date,
-): Promise<CardTransaction | undefined> {
+export async function findRecentTwin(sql: Sql, agencyId: string, twin: PaymentTwin, since: Date): Promise<CardTransaction | undefined> {
   const [row] = await sql.query<TransactionRow>(
     `SELECT * FROM card_transactions
       WHERE agency_id = $1 AND card_fingerprint = $2 AND amount_cents = $3 AND created_at >= $4

@@ -1,7 +1,7 @@
 import { getSystemCached } from "../../accounts/index.ts";
 import { getAgencyCached } from "../../agencies/index.ts";
 import { openAccount, recordTransfer } from "../../ledger/index.ts";
-import { type Database, newId, platformError, type Sql } from "../../platform/index.ts";
+import { type Database, newId, type PaymentTwin, refuseDuplicatePayment, type Sql } from "../../platform/index.ts";
 import { requestPosting, requestReversal } from "../../posting/index.ts";
 import { readCardForProcessor, redeemCardToken, type VaultKeys } from "../../vault/index.ts";
 import * as store from "../adapters/card-store.ts";
@@ -163,35 +163,17 @@ export async function createCardTransaction(deps: CardDeps, agencyId: string, in
   return recordAuthorization(deps, created, result);
 }
 
-/**
- * The same card, account and amount within the agency's window is refused as a duplicate. An
- * advisory lock on that combination makes two racing requests take turns, so exactly one passes.
- */
-async function refuseDuplicate(
-  tx: Sql,
-  agencyId: string,
-  twin: { fingerprint: string; amountCents: number; account?: { system: string; ref: string } | undefined },
-  windowSeconds: number,
-  now: Date,
-): Promise<void> {
-  const key = [agencyId, twin.fingerprint, twin.amountCents, twin.account?.system ?? "", twin.account?.ref ?? ""].join("|");
-  await tx.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [key]);
-  const earlier = await store.findRecentTwin(
-    tx,
+/** The same card, account and amount within the agency's window is refused as a duplicate. */
+function refuseDuplicate(tx: Sql, agencyId: string, twin: PaymentTwin, windowSeconds: number, now: Date): Promise<void> {
+  return refuseDuplicatePayment(tx, {
+    kind: "card",
     agencyId,
-    { fingerprint: twin.fingerprint, amountCents: twin.amountCents, account: twin.account ?? null },
-    new Date(now.getTime() - windowSeconds * 1000),
-  );
-  if (earlier) {
-    throw platformError(
-      "duplicate_transaction",
-      `Transaction ${earlier.id} charged this card ${earlier.amountCents} cents${
-        twin.account ? ` for ${twin.account.system} ${twin.account.ref}` : ""
-      } at ${earlier.createdAt.toISOString()}; send allow_duplicate: true if this one is meant too`,
-      "allow_duplicate",
-      earlier.id,
-    );
-  }
+    twin,
+    windowSeconds,
+    now,
+    findTwin: (since) => store.findRecentTwin(tx, agencyId, twin, since),
+    describe: (earlier) => `Transaction ${earlier.id} charged this card ${earlier.amountCents} cents`,
+  });
 }
 
 /** Records the processor's answer to an authorization, once: a second answer finds it settled and changes nothing. */

@@ -74,6 +74,16 @@ export async function getPosting(sql: Sql, agencyId: string, paymentId: string):
   return store.findPosting(sql, agencyId, paymentId);
 }
 
+/** The postings of several payments in one read, by payment id: for a list of transactions. */
+export async function getPostings(sql: Sql, agencyId: string, paymentIds: readonly string[]): Promise<Map<string, Posting>> {
+  if (paymentIds.length === 0) return new Map();
+  const found = await store.findPostings(
+    sql,
+    paymentIds.map((paymentId) => ({ agencyId, paymentId })),
+  );
+  return new Map([...found.values()].map((p) => [p.paymentId, p]));
+}
+
 /** Payments accepted for the account that its system of record does not show yet. */
 export function unpostedCents(sql: Sql, agencyId: string, account: { system: string; ref: string }): Promise<number> {
   return store.sumUnposted(sql, agencyId, account.system, account.ref);

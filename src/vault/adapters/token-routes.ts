@@ -2,7 +2,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import { authenticateApiKey } from "../../agencies/index.ts";
-import { type Database, type HttpServer, platformError } from "../../platform/index.ts";
+import { type Database, GenericProblemSchema, type HttpServer, platformError } from "../../platform/index.ts";
 import { tokenizeBankAccount } from "../app/bank-accounts.ts";
 import { tokenizeCard } from "../app/cards.ts";
 import type { VaultKeys } from "../domain/envelope.ts";
@@ -28,17 +28,7 @@ export interface TokenRouteDeps {
   readonly rateLimits: VaultRateLimits;
 }
 
-const ProblemSchema = Type.Object({
-  type: Type.String(),
-  title: Type.String(),
-  status: Type.Integer(),
-  detail: Type.String(),
-  code: Type.String(),
-  param: Type.Optional(Type.String()),
-  request_id: Type.String(),
-});
-
-const problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 429: ProblemSchema };
+const problems = { 400: GenericProblemSchema, 401: GenericProblemSchema, 403: GenericProblemSchema, 429: GenericProblemSchema };
 
 /** Value checks (Luhn, expiry, check digits) are the vault's, with their own codes; the schema only bounds shapes. */
 const NewCardToken = Type.Object(

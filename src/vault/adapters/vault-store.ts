@@ -75,29 +75,6 @@ const toCard = (r: CardRow): CardRecord => ({
   cvcErasedAt: r.cvc_erased_at,
 });
 
-export async function insertCard(sql: Sql, c: CardRecord): Promise<void> {
-  await sql.query(
-    `INSERT INTO vault_cards (agency_id, id, brand, last4, exp_month, exp_year, fingerprint, card_ciphertext, cvc_ciphertext,
-       wrapped_data_key, kek_version, created_at, cvc_erased_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-    [
-      c.agencyId,
-      c.id,
-      c.brand,
-      c.last4,
-      c.expMonth,
-      c.expYear,
-      c.fingerprint,
-      c.cardCiphertext,
-      c.cvcCiphertext,
-      c.wrappedDataKey,
-      c.kekVersion,
-      c.createdAt,
-      c.cvcErasedAt,
-    ],
-  );
-}
-
 /**
  * Stores a card and issues its token in one statement: a standalone tokenization needs no
  * explicit transaction (the two rows commit together or not at all) and costs one round trip.
